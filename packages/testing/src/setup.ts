@@ -1,0 +1,2 @@
+// Loaded by vitest before every test file: quiet logs unless a developer asks for them.
+process.env.LOG_LEVEL ??= 'silent';
