@@ -1,8 +1,14 @@
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 
 /** Drizzle over either driver: node-postgres in real mode, PGlite embedded. */
 export type Drizzle = PgDatabase<PgQueryResultHKT>;
-export type Tx = PgTransaction<PgQueryResultHKT>;
+/** Spelled out because PgTransaction's default relations type differs from PgDatabase's. */
+export type Tx = PgTransaction<
+  PgQueryResultHKT,
+  Record<string, never>,
+  ExtractTablesWithRelations<Record<string, never>>
+>;
 /** Anything a repository can run queries on: the database or an open transaction. */
 export type Executor = Drizzle | Tx;
 
@@ -14,9 +20,20 @@ export interface Database {
   /** One parameterised statement; rows as plain objects with the column names as keys. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A transaction on one dedicated connection that can also run multi-statement scripts, which a
+   * drizzle transaction cannot (it only sends prepared statements). Used by the migration runner.
+   */
+  scriptTransaction<T>(fn: (session: ScriptSession) => Promise<T>): Promise<T>;
   /** Throws when the database is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One connection inside an open transaction: parameterised statements and simple-query scripts. */
+export interface ScriptSession {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  exec(script: string): Promise<void>;
 }
 
 /** Who is acting, as row-level security policies see it through `current_setting('app.*', true)`. */

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import type { Database, DbIdentity, Tx } from './database.port.js';
+import { quoteIdentifier } from './sql-identifier.js';
+
+export interface IdentityOptions {
+  /** Role to act as for the rest of the transaction (`SET LOCAL ROLE`), e.g. `crm_app`. */
+  role?: string;
+}
+
+/**
+ * Runs `fn` in a transaction that row-level security policies see as `identity`: the settings
+ * `app.user_id` and `app.roles` (comma-joined) are transaction-local, and so is the optional role,
+ * so the connection is clean again afterwards. Never session-level SET: PGlite has one session.
+ */
+export async function withIdentity<T>(
+  db: Database,
+  identity: DbIdentity,
+  fn: (tx: Tx) => Promise<T>,
+  options: IdentityOptions = {},
+): Promise<T> {
+  const role = validateIdentity(identity, options);
+  return db.transaction(async (tx) => {
+    await applyIdentity(tx, identity, role);
+    return fn(tx);
+  });
+}
+
+/** Applies an identity to a transaction that is already open (e.g. inside `applyOnce`). */
+export async function setTransactionIdentity(
+  tx: Tx,
+  identity: DbIdentity,
+  options: IdentityOptions = {},
+): Promise<void> {
+  await applyIdentity(tx, identity, validateIdentity(identity, options));
+}
+
+/** Validates before any transaction opens; answers the quoted role, if any. */
+function validateIdentity(identity: DbIdentity, options: IdentityOptions): string | undefined {
+  for (const role of identity.roles) {
+    if (role.includes(',')) throw new Error(`identity role names cannot contain a comma: "${role}"`);
+  }
+  return options.role === undefined ? undefined : quoteIdentifier(options.role, 'database role');
+}
+
+async function applyIdentity(tx: Tx, identity: DbIdentity, quotedRole: string | undefined): Promise<void> {
+  await tx.execute(
+    sql`select set_config('app.user_id', ${identity.userId}, true), set_config('app.roles', ${identity.roles.join(',')}, true)`,
+  );
+  if (quotedRole) await tx.execute(sql.raw(`set local role ${quotedRole}`));
+}
+
+export interface EnsureRoleOptions {
+  login?: boolean;
+  password?: string;
+}
+
+const DUPLICATE_OBJECT = '42710';
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Creates a role (NOLOGIN unless `login`) if it does not exist yet; answers whether it created it.
+ * Roles are cluster-wide, so two services or replicas may race here: losing the race is fine.
+ */
+export async function ensureRole(db: Database, name: string, options: EnsureRoleOptions = {}): Promise<boolean> {
+  quoteIdentifier(name, 'database role');
+  const existing = await db.query('select 1 from pg_roles where rolname = $1', [name]);
+  if (existing.length > 0) return false;
+  // DDL takes no bind parameters; format() quotes the name and the password on the server.
+  const [statement] = await db.query<{ text: string }>(
+    options.login
+      ? `select format('create role %I login password %L', $1::text, $2::text) as text`
+      : `select format('create role %I nologin', $1::text) as text`,
+    options.login ? [name, options.password ?? null] : [name],
+  );
+  try {
+    await db.exec(statement!.text);
+    return true;
+  } catch (error) {
+    if (isDuplicate(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Lets `role` use `schema`: USAGE on it, DML on all its tables and sequences now, and the same on
+ * tables and sequences created later by the role running this (default privileges).
+ */
+export async function grantSchemaUsage(db: Database, schema: string, role: string): Promise<void> {
+  const s = quoteIdentifier(schema, 'schema');
+  const r = quoteIdentifier(role, 'database role');
+  await db.exec(`
+grant usage on schema ${s} to ${r};
+grant select, insert, update, delete on all tables in schema ${s} to ${r};
+grant usage, select on all sequences in schema ${s} to ${r};
+alter default privileges in schema ${s} grant select, insert, update, delete on tables to ${r};
+alter default privileges in schema ${s} grant usage, select on sequences to ${r};
+`);
+}
+
+function isDuplicate(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return error.code === DUPLICATE_OBJECT || error.code === UNIQUE_VIOLATION;
+}

@@ -1,0 +1,10 @@
+export * from './create-database.js';
+export * from './database.port.js';
+export * from './identity.js';
+export type { DbLogger } from './logger.js';
+export * from './migrations.js';
+export * from './outbox.js';
+export * from './platform-tables.js';
+export * from './processed-events.js';
+export * from './query-rows.js';
+export { assertIdentifier, quoteIdentifier } from './sql-identifier.js';
