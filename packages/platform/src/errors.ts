@@ -68,7 +68,10 @@ export class Gone extends DomainError {
 export class TooManyRequests extends DomainError {
   constructor(retryAfterSeconds: number, message = 'Too many requests; try again later.') {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(429, 'rate_limited', message, { headers: { 'Retry-After': String(seconds) }, details: { retryAfter: seconds } });
+    super(429, 'rate_limited', message, {
+      headers: { 'Retry-After': String(seconds) },
+      details: { retryAfter: seconds },
+    });
   }
 }
 
@@ -86,7 +89,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what 
     field: issue.path.length > 0 ? issue.path.join('.') : what,
     message: issue.message,
   }));
-  throw new Invalid(`The ${what} is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, 'validation_error', {
-    errors,
-  });
+  throw new Invalid(
+    `The ${what} is not valid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+    'validation_error',
+    {
+      errors,
+    },
+  );
 }
