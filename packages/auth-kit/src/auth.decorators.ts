@@ -1,0 +1,23 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Principal } from './principal.js';
+
+export const IS_PUBLIC_KEY = 'polis:auth:public';
+export const REQUIRED_ROLES_KEY = 'polis:auth:roles';
+
+/** The route (or every route of the controller) needs no token. */
+export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+
+/** The caller must hold at least one of these roles (else 403 `forbidden`). */
+export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES_KEY, roles);
+
+/** The request a guard has authenticated: the verified principal sits on `user`. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  user?: Principal;
+}
+
+/** Injects the verified principal (undefined on `@Public()` routes). */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal | undefined =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+);

@@ -1,0 +1,95 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { emailSchema, normalizeRoleName, ROLE_IDS, ROLES } from '@polis/contracts';
+import { type Database, enqueueEvents } from '@polis/db';
+import { ConfigError, PLACEHOLDER_SECRETS } from '@polis/platform';
+import { auditMessage, SYSTEM_ACTOR } from '../audit/audit.events.js';
+import { AUTH_SCHEMA } from '../db/schema.js';
+import { RoleRepository } from '../roles/role.repository.js';
+import { PasswordHasher, type PasswordHashOptions } from '../security/password-hasher.js';
+import { UserRepository } from '../users/user.repository.js';
+
+export interface BootstrapDeps {
+  db: Database;
+  /** Default `audit.events`. */
+  auditExchange?: string;
+  /** Default: OWASP's argon2id minimum (19 MiB, 2 passes). */
+  passwordHash?: PasswordHashOptions;
+}
+
+export interface BootstrapOptions {
+  email: string;
+  /** Generated (and answered once) when absent. */
+  password?: string;
+  /** Default `ROLE_ADMIN`; `ROLE_USER` is always added. Names are normalised (`admin` → `ROLE_ADMIN`). */
+  roles?: string[];
+  /** With true, a placeholder password (`change_me`, ...) is refused. */
+  production?: boolean;
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  email: string;
+  /** Only when this call generated it: show it once, it is stored nowhere in clear. */
+  password?: string;
+}
+
+/**
+ * Makes sure the first administrator exists (platform.md §2.6). Idempotent: an existing account
+ * with that email is left exactly as it is, password included.
+ */
+export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: BootstrapOptions): Promise<BootstrapResult> {
+  const email = emailSchema.parse(options.email);
+  if (options.production && options.password !== undefined && PLACEHOLDER_SECRETS.includes(options.password)) {
+    throw new ConfigError('AUTH_BOOTSTRAP_PASSWORD: is a placeholder value, not allowed in production', [
+      { variable: 'AUTH_BOOTSTRAP_PASSWORD', message: 'is a placeholder value, not allowed in production' },
+    ]);
+  }
+  if (options.password !== undefined && (options.password.length < 8 || options.password.length > 72)) {
+    throw new ConfigError('AUTH_BOOTSTRAP_PASSWORD: must be 8 to 72 characters', [
+      { variable: 'AUTH_BOOTSTRAP_PASSWORD', message: 'must be 8 to 72 characters' },
+    ]);
+  }
+  const users = new UserRepository(deps.db);
+  if (await users.findByEmail(email)) return { created: false, email };
+
+  const wanted = [...new Set([...(options.roles ?? [ROLES.ADMIN]).map(normalizeRoleName), ROLES.USER])];
+  if (wanted.includes(ROLES.SERVICE)) throw new Error('ROLE_SERVICE cannot be given to a person');
+  const roles = await new RoleRepository(deps.db).findByNames(wanted);
+  const missing = wanted.filter((name) => !roles.some((role) => role.name === name));
+  if (missing.length > 0) throw new Error(`bootstrap admin: unknown roles ${missing.join(', ')}`);
+
+  const generated = options.password === undefined ? randomBytes(18).toString('base64url') : undefined;
+  const hasher = new PasswordHasher(deps.passwordHash ?? { memoryKib: 19_456, iterations: 2 });
+  const passwordHash = await hasher.hash(options.password ?? (generated as string));
+  const id = randomUUID();
+  const created = await deps.db.transaction(async (tx) => {
+    const inserted = await users.insert(tx, {
+      id,
+      email,
+      passwordHash,
+      fullName: 'Administrator',
+      phone: null,
+      status: 'active',
+    });
+    if (!inserted) return false;
+    await users.assignRoles(tx, id, [ROLE_IDS.ROLE_USER, ...roles.map((role) => role.id)]);
+    await users.update(tx, id, { passwordChangedAt: new Date() });
+    await enqueueEvents(tx, AUTH_SCHEMA, [
+      auditMessage(deps.auditExchange ?? 'audit.events', SYSTEM_ACTOR, {
+        key: 'auth.bootstrap.admin_created',
+        entityType: 'user',
+        entityId: id,
+        tags: {
+          email,
+          roles: roles
+            .map((role) => role.name)
+            .sort()
+            .join(','),
+        },
+      }),
+    ]);
+    return true;
+  });
+  if (!created) return { created: false, email };
+  return generated === undefined ? { created: true, email } : { created: true, email, password: generated };
+}

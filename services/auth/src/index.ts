@@ -1,0 +1,12 @@
+export { AuthModule, type AuthModuleDeps } from './app.module.js';
+export { type AuthConfig, type AuthEnv, authConfigSchema, loadAuthConfig, toAuthConfig } from './auth.config.js';
+export {
+  type BootstrapDeps,
+  type BootstrapOptions,
+  type BootstrapResult,
+  ensureBootstrapAdmin,
+} from './bootstrap/bootstrap-admin.js';
+export { type AuthServiceOptions, createAuthService, type RunningAuthService } from './create-auth-service.js';
+export { AUTH_SCHEMA } from './db/schema.js';
+export { SigningKeyStore } from './keys/signing-key.store.js';
+export { AUTH_MIGRATIONS_DIR, runAuthMigrations } from './migrations.js';

@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@polis/auth-kit';
+import {
+  type ActivateRequest,
+  type ChangePasswordRequest,
+  type LoginRequest,
+  type LogoutRequest,
+  type RegisterRequest,
+  ROLE_IDS,
+  type TokenPair,
+  type User,
+} from '@polis/contracts';
+import type { Database } from '@polis/db';
+import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '@polis/platform';
+import { type Actor, AuditEvents } from '../audit/audit.events.js';
+import type { AuthConfig } from '../auth.config.js';
+import { AUTH_CONFIG, DATABASE } from '../auth.tokens.js';
+import type { RequestMeta } from '../common/request-meta.js';
+import type { UserRow } from '../db/schema.js';
+import { AuthMetrics } from '../metrics/auth.metrics.js';
+import { type AuthLimits, authLimits } from '../security/auth-limits.js';
+import { PasswordHasher } from '../security/password-hasher.js';
+import { RateLimiter } from '../security/rate-limiter.js';
+import { RefreshTokenStore } from '../tokens/refresh-token.store.js';
+import { TokenIssuer } from '../tokens/token-issuer.js';
+import { ActivationTokenStore } from '../users/activation-token.store.js';
+import { UserRepository } from '../users/user.repository.js';
+import { isActive, toUser } from '../users/user.view.js';
+import { AccountCutoff } from './account-cutoff.js';
+
+const invalidCredentials = () => new Unauthorized('The email or password is wrong.', 'invalid_credentials');
+const userDisabled = () => new Forbidden('This account is disabled.', 'user_disabled');
+const invalidRefresh = () =>
+  new Unauthorized('The refresh token is not valid; sign in again.', 'invalid_refresh_token');
+
+/** How often a racing refresh looks for the pair the winning request is producing. */
+const GRACE_POLL_MS = 20;
+
+/** Sign-in, token refresh and the rest of a user's own session lifecycle. */
+@Injectable()
+export class SessionService {
+  private readonly limits: AuthLimits;
+
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: AuthMetrics,
+    private readonly audit: AuditEvents,
+    private readonly issuer: TokenIssuer,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly activationTokens: ActivationTokenStore,
+    private readonly cutoff: AccountCutoff,
+  ) {
+    this.limits = authLimits(config);
+  }
+
+  /**
+   * The password is checked before anything about the account is revealed (a dummy hash stands in
+   * for unknown emails), so only someone who knows the password learns that it is disabled.
+   */
+  async login(input: LoginRequest, meta: RequestMeta): Promise<TokenPair> {
+    const failureKey = `${input.email}|${meta.ip}`;
+    try {
+      await this.limiter.hit(this.limits.loginPerIp, meta.ip);
+      await this.limiter.check(this.limits.loginFailures, failureKey);
+    } catch (error) {
+      this.metrics.login('rate_limited');
+      throw error;
+    }
+
+    const user = await this.users.findByEmail(input.email);
+    const passwordHash = user && !user.technical ? user.passwordHash : null;
+    const valid = await this.hasher.verify(passwordHash, input.password);
+    const actor: Actor = { id: user?.id ?? null, type: 'user', meta };
+
+    if (!user || !valid) {
+      await this.limiter.count(this.limits.loginFailures, failureKey);
+      this.metrics.login('invalid_credentials');
+      await this.audit.recordAlone(actor, [
+        {
+          key: 'auth.login.failed',
+          entityType: 'user',
+          entityId: user?.id ?? input.email,
+          outcome: 'failure',
+          tags: { email: input.email, reason: 'invalid_credentials' },
+        },
+      ]);
+      throw invalidCredentials();
+    }
+    if (!isActive(user)) {
+      this.metrics.login('user_disabled');
+      await this.audit.recordAlone(actor, [
+        {
+          key: 'auth.login.failed',
+          entityType: 'user',
+          entityId: user.id,
+          outcome: 'failure',
+          tags: { email: user.email, reason: 'user_disabled' },
+        },
+      ]);
+      throw userDisabled();
+    }
+
+    await this.limiter.reset(this.limits.loginFailures, failureKey);
+    await this.db.transaction(async (tx) => {
+      await this.users.update(tx, user.id, { lastLoginAt: new Date() });
+      await this.audit.record(tx, actor, [
+        {
+          key: 'auth.login.succeeded',
+          entityType: 'user',
+          entityId: user.id,
+          tags: { email: user.email, method: 'pwd' },
+        },
+      ]);
+    });
+    this.audit.published();
+    this.metrics.login('success');
+    return this.openSession(user, ['pwd']);
+  }
+
+  /**
+   * Rotates a refresh token. A token used a second time after its rotation revokes its whole family
+   * (the thief's and the owner's newest token alike) — except within the grace window, where a
+   * racing second request (two browser tabs) gets the very pair the first one produced.
+   */
+  async refresh(token: string | undefined, meta: RequestMeta): Promise<TokenPair> {
+    if (!token) throw invalidRefresh();
+    const live = await this.refreshTokens.peek(token);
+    if (live) await this.limiter.hit(this.limits.refreshPerUser, live.userId);
+
+    const record = await this.refreshTokens.take(token);
+    if (!record) return this.refreshMissed(token, meta);
+
+    const user = await this.users.findById(record.userId);
+    if (!user) {
+      await this.refreshTokens.revokeFamily(record.userId, record.familyId);
+      throw invalidRefresh();
+    }
+    if (!isActive(user)) {
+      await this.refreshTokens.revokeUser(user.id, { disabled: true });
+      throw userDisabled();
+    }
+    const pair = await this.pairFor(user, ['pwd'], record.familyId);
+    await this.refreshTokens.saveGrace(token, pair);
+    return pair;
+  }
+
+  private async refreshMissed(token: string, meta: RequestMeta): Promise<TokenPair> {
+    const racing = await this.refreshTokens.readGrace(token);
+    if (racing) return racing;
+
+    const marker = await this.refreshTokens.rotatedMarker(token);
+    if (marker) {
+      const graceEnds = marker.at + this.config.ttl.refreshReuseGraceMs;
+      if (Date.now() <= graceEnds) {
+        // The winning request is still producing its pair: wait for it rather than call it theft.
+        while (Date.now() <= graceEnds) {
+          await sleep(GRACE_POLL_MS);
+          const pair = await this.refreshTokens.readGrace(token);
+          if (pair) return pair;
+        }
+        throw invalidRefresh();
+      }
+      await this.refreshTokens.revokeFamily(marker.userId, marker.familyId);
+      this.metrics.refreshReuse();
+      await this.audit.recordAlone({ id: marker.userId, type: 'user', meta }, [
+        {
+          key: 'auth.token.reuse_detected',
+          entityType: 'session',
+          entityId: marker.familyId,
+          outcome: 'failure',
+          tags: { userId: marker.userId },
+        },
+      ]);
+      throw invalidRefresh();
+    }
+
+    const owner = await this.refreshTokens.revokedOwner(token);
+    if (owner) {
+      const user = await this.users.findById(owner);
+      if (user && !isActive(user)) throw userDisabled();
+    }
+    const expiresAt = this.refreshTokens.expiryOf(token);
+    if (expiresAt !== null && expiresAt <= Date.now()) {
+      throw new Unauthorized('The refresh token has expired; sign in again.', 'refresh_token_expired');
+    }
+    throw invalidRefresh();
+  }
+
+  /** Ends the presented session, the caller's current one, or (with `all`) every one. */
+  async logout(principal: Principal, input: LogoutRequest, cookieToken: string | undefined): Promise<void> {
+    const userId = this.requireUser(principal);
+    if (input.all) {
+      await this.refreshTokens.revokeUser(userId);
+      return;
+    }
+    const token = input.refreshToken ?? cookieToken;
+    if (token) {
+      await this.refreshTokens.revokeOne(userId, token);
+    } else if (principal.sessionId) {
+      await this.refreshTokens.revokeFamily(userId, principal.sessionId);
+    }
+  }
+
+  me(principal: Principal): Promise<User> {
+    return this.view(this.requireUser(principal));
+  }
+
+  private async view(userId: string): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new NotFound('The user does not exist.', 'user_not_found');
+    const roles = await this.users.rolesOf([user.id]);
+    const linked = await this.users.telegramLinked([user.id]);
+    return toUser(user, roles.get(user.id) ?? [], linked.has(user.id));
+  }
+
+  /** Changes the caller's password and ends every other session. */
+  async changePassword(principal: Principal, input: ChangePasswordRequest, meta: RequestMeta): Promise<void> {
+    const user = await this.users.findById(this.requireUser(principal));
+    if (!user || !isActive(user)) throw userDisabled();
+    const failureKey = `${user.email}|${meta.ip}`;
+    await this.limiter.check(this.limits.loginFailures, failureKey);
+    if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      await this.limiter.count(this.limits.loginFailures, failureKey);
+      throw new Invalid('The current password is wrong.', 'invalid_current_password', {
+        errors: [{ field: 'currentPassword', message: 'is wrong' }],
+      });
+    }
+    this.assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
+    if (input.newPassword === input.currentPassword) {
+      throw new Invalid('The new password must differ from the current one.', 'password_unchanged', {
+        errors: [{ field: 'newPassword', message: 'must differ from the current password' }],
+      });
+    }
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    await this.db.transaction(async (tx) => {
+      await this.users.update(tx, user.id, { passwordHash, passwordChangedAt: new Date() });
+      await this.audit.record(tx, { id: user.id, type: 'user', meta }, [
+        { key: 'auth.password.changed', entityType: 'user', entityId: user.id },
+      ]);
+    });
+    this.audit.published();
+    await this.refreshTokens.revokeUser(
+      user.id,
+      principal.sessionId === undefined ? {} : { keepFamily: principal.sessionId },
+    );
+  }
+
+  /** Without the flag the route does not exist, whatever the body. */
+  assertRegistrationOpen(): void {
+    if (!this.config.registrationEnabled) throw new NotFound('Not found.', 'not_found');
+  }
+
+  /** Public self-registration, only where `AUTH_REGISTRATION_ENABLED=true` (else it does not exist: 404). */
+  async register(input: RegisterRequest, meta: RequestMeta): Promise<User> {
+    this.assertRegistrationOpen();
+    await this.limiter.hit(this.limits.loginPerIp, meta.ip);
+    this.assertAcceptablePassword(input.password, input.email, 'password');
+    const passwordHash = await this.hasher.hash(input.password);
+    const id = randomUUID();
+    const created = await this.db.transaction(async (tx) => {
+      const inserted = await this.users.insert(tx, {
+        id,
+        email: input.email,
+        passwordHash,
+        fullName: input.fullName ?? null,
+        phone: null,
+        status: 'active',
+      });
+      if (!inserted) return false;
+      await this.users.assignRoles(tx, id, [ROLE_IDS.ROLE_USER]);
+      await this.users.update(tx, id, { passwordChangedAt: new Date() });
+      await this.audit.record(tx, { id, type: 'user', meta }, [
+        { key: 'auth.user.created', entityType: 'user', entityId: id, tags: { email: input.email, via: 'register' } },
+      ]);
+      return true;
+    });
+    if (!created) throw new Conflict('A user with this email already exists.', 'user_exists');
+    this.audit.published();
+    return this.view(id);
+  }
+
+  /** Sets the password of an invited user, enables the account and signs them in. */
+  async activate(input: ActivateRequest, meta: RequestMeta): Promise<TokenPair> {
+    await this.limiter.hit(this.limits.activationPerIp, meta.ip);
+    const userId = await this.activationTokens.peek(input.token);
+    const user = await this.users.findById(userId);
+    if (user?.status !== 'invited') {
+      throw new Invalid('The activation link is not valid (already used or replaced).', 'invalid_activation_token');
+    }
+    this.assertAcceptablePassword(input.password, user.email, 'password');
+    await this.activationTokens.consume(input.token);
+
+    const passwordHash = await this.hasher.hash(input.password);
+    const activated = await this.db.transaction(async (tx) => {
+      const row = await this.users.update(tx, user.id, {
+        passwordHash,
+        status: 'active',
+        enabled: true,
+        passwordChangedAt: new Date(),
+        lastLoginAt: new Date(),
+      });
+      await this.audit.record(tx, { id: user.id, type: 'user', meta }, [
+        { key: 'auth.user.activated', entityType: 'user', entityId: user.id, tags: { email: user.email } },
+      ]);
+      return row;
+    });
+    this.audit.published();
+    await this.cutoff.restore(user.id);
+    return this.openSession(activated ?? user, ['pwd']);
+  }
+
+  private async openSession(user: UserRow, amr: string[]): Promise<TokenPair> {
+    return this.pairFor(user, amr, randomUUID());
+  }
+
+  /** A new pair in the given family; roles are read now, so role changes apply from the next refresh. */
+  private async pairFor(user: UserRow, amr: string[], familyId: string): Promise<TokenPair> {
+    const roles = await this.users.roleNames(user.id);
+    const refresh = await this.refreshTokens.issue(user.id, familyId);
+    const access = await this.issuer.access(user, roles, { amr, sessionId: refresh.familyId });
+    return {
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.token,
+      refreshExpiresIn: this.issuer.refreshExpiresIn,
+    };
+  }
+
+  private requireUser(principal: Principal): string {
+    if (principal.type !== 'access') throw new Forbidden('This route is for users, not services.', 'forbidden');
+    return principal.userId;
+  }
+
+  private assertAcceptablePassword(password: string, email: string, field: string): void {
+    if (password.trim().toLowerCase() === email.toLowerCase()) {
+      throw new Invalid('The password must differ from the email.', 'validation_error', {
+        errors: [{ field, message: 'must differ from the email' }],
+      });
+    }
+  }
+}
