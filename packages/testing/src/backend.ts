@@ -3,6 +3,7 @@ import type { EventBus } from '@polis/bus';
 import type { Cache } from '@polis/cache';
 import type { Database } from '@polis/db';
 import type { Jobs } from '@polis/jobs';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export type BackendKind = 'embedded' | 'real';
@@ -85,6 +86,7 @@ export async function startTestBackend(kind: BackendKind = backendKind()): Promi
       await cache.close();
       await db.close();
       await dropPostgresDatabase(id);
+      await deleteRedisKeys(`${id}:*`);
     },
   };
 }
@@ -99,6 +101,22 @@ export async function createPostgresDatabase(name: string): Promise<string> {
 
 export async function dropPostgresDatabase(name: string): Promise<void> {
   await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+}
+
+/** Removes what a test file left in Redis (cache keys and BullMQ queues share the backend id prefix). */
+export async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(realServers.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

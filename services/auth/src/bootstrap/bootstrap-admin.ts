@@ -49,25 +49,53 @@ export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: Bootstr
       { variable: 'AUTH_BOOTSTRAP_PASSWORD', message: 'must be 8 to 72 characters' },
     ]);
   }
-  const users = new UserRepository(deps.db);
-  if (await users.findByEmail(email)) return { created: false, email };
+  const generated = options.password === undefined ? randomBytes(18).toString('base64url') : undefined;
+  const created = await ensureUser(deps, {
+    email,
+    fullName: 'Administrator',
+    password: options.password ?? (generated as string),
+    roles: options.roles ?? [ROLES.ADMIN],
+    auditKey: 'auth.bootstrap.admin_created',
+  });
+  if (!created) return { created: false, email };
+  return generated === undefined ? { created: true, email } : { created: true, email, password: generated };
+}
 
-  const wanted = [...new Set([...(options.roles ?? [ROLES.ADMIN]).map(normalizeRoleName), ROLES.USER])];
+export interface EnsureUserOptions {
+  email: string;
+  fullName: string;
+  password: string;
+  /** Normalised (`admin` → `ROLE_ADMIN`); `ROLE_USER` is always added. */
+  roles: string[];
+  /** A fixed id (demo data keeps the ids other seeds refer to); random when absent. */
+  id?: string;
+  auditKey: 'auth.bootstrap.admin_created' | 'auth.user.created';
+}
+
+/**
+ * Creates an active user with a password and roles unless the email is taken; answers whether it
+ * created one. Used by the bootstrap administrator and by the demo seed.
+ */
+export async function ensureUser(deps: BootstrapDeps, options: EnsureUserOptions): Promise<boolean> {
+  const email = emailSchema.parse(options.email);
+  const users = new UserRepository(deps.db);
+  if (await users.findByEmail(email)) return false;
+
+  const wanted = [...new Set([...options.roles.map(normalizeRoleName), ROLES.USER])];
   if (wanted.includes(ROLES.SERVICE)) throw new Error('ROLE_SERVICE cannot be given to a person');
   const roles = await new RoleRepository(deps.db).findByNames(wanted);
   const missing = wanted.filter((name) => !roles.some((role) => role.name === name));
-  if (missing.length > 0) throw new Error(`bootstrap admin: unknown roles ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`unknown roles ${missing.join(', ')}`);
 
-  const generated = options.password === undefined ? randomBytes(18).toString('base64url') : undefined;
   const hasher = new PasswordHasher(deps.passwordHash ?? { memoryKib: 19_456, iterations: 2 });
-  const passwordHash = await hasher.hash(options.password ?? (generated as string));
-  const id = randomUUID();
-  const created = await deps.db.transaction(async (tx) => {
+  const passwordHash = await hasher.hash(options.password);
+  const id = options.id ?? randomUUID();
+  return deps.db.transaction(async (tx) => {
     const inserted = await users.insert(tx, {
       id,
       email,
       passwordHash,
-      fullName: 'Administrator',
+      fullName: options.fullName,
       phone: null,
       status: 'active',
     });
@@ -76,7 +104,7 @@ export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: Bootstr
     await users.update(tx, id, { passwordChangedAt: new Date() });
     await enqueueEvents(tx, AUTH_SCHEMA, [
       auditMessage(deps.auditExchange ?? 'audit.events', SYSTEM_ACTOR, {
-        key: 'auth.bootstrap.admin_created',
+        key: options.auditKey,
         entityType: 'user',
         entityId: id,
         tags: {
@@ -90,6 +118,4 @@ export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: Bootstr
     ]);
     return true;
   });
-  if (!created) return { created: false, email };
-  return generated === undefined ? { created: true, email } : { created: true, email, password: generated };
 }

@@ -1,0 +1,62 @@
+/**
+ * `npm start`: every service in one process on embedded infrastructure (PGlite in ./data,
+ * in-process bus, cache and jobs). First start migrates, creates the main admin (password printed
+ * once) and loads the demo data; later starts keep the data.
+ */
+import { createAuthService, loadAuthConfig } from '@polis/auth';
+import { closeOnSignals, createLogger, type RunningService, startTracing } from '@polis/platform';
+import { openInfrastructure } from './embedded.js';
+import { migrateAll } from './migrate-all.js';
+import { ensureAdmin, seedDemo } from './seed-all.js';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = createLogger({ service: 'polis' });
+  const tracing = await startTracing({ serviceName: 'polis' });
+  const infra = await openInfrastructure(env);
+  const running: RunningService[] = [];
+  closeOnSignals(
+    [
+      {
+        async close() {
+          await infra.close();
+          await tracing.shutdown();
+        },
+      },
+      { close: () => Promise.all(running.map((service) => service.close())).then(() => undefined) },
+    ],
+    logger,
+  );
+
+  await migrateAll(infra.db);
+  const authConfig = loadAuthConfig(env);
+  const admin = await ensureAdmin(infra.db, authConfig, env);
+  if (admin.created) await seedDemo(infra.db, authConfig);
+
+  const { db, bus, cache } = infra;
+  running.push(await createAuthService({ config: authConfig, db, bus, cache, logger }));
+
+  printBanner(infra.dataDir, running, admin);
+}
+
+function printBanner(dataDir: string, running: RunningService[], admin: Awaited<ReturnType<typeof ensureAdmin>>): void {
+  const lines = ['', `Polis is running (embedded mode, data in ${dataDir})`];
+  for (const service of running) lines.push(`  ${service.name.padEnd(12)} ${publicUrl(service.url)}`);
+  if (admin.password) {
+    lines.push('', `Main admin: ${admin.email}`, `Password:   ${admin.password}   (shown only now: keep it)`);
+    lines.push('Demo users (@example.com) sign in with Passw0rd!');
+  } else {
+    lines.push('', `Main admin: ${admin.email} (its password was printed on the first start)`);
+  }
+  lines.push('Stop with Ctrl-C.', '');
+  console.log(lines.join('\n'));
+}
+
+function publicUrl(url: string): string {
+  return url.replace('://127.0.0.1:', '://localhost:').replace('://0.0.0.0:', '://localhost:');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

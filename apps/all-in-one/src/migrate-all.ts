@@ -1,0 +1,9 @@
+import { runAuthMigrations } from '@polis/auth';
+import type { Database } from '@polis/db';
+
+/** Every service's forward-only migrations, each in its own schema. Safe to run concurrently. */
+export async function migrateAll(db: Database): Promise<Record<string, string[]>> {
+  return {
+    auth: (await runAuthMigrations(db)).applied,
+  };
+}
