@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type EventBus, createEventBus } from '@polis/bus';
+import { createEventBus, type EventBus } from '@polis/bus';
 import { type Cache, createCache } from '@polis/cache';
-import { type Database, createDatabase } from '@polis/db';
-import { type Jobs, createJobs } from '@polis/jobs';
+import { createDatabase, type Database } from '@polis/db';
+import { createJobs, type Jobs } from '@polis/jobs';
 
 /** The shared infrastructure of one process: one database, one bus, one cache, one job runner. */
 export interface Infrastructure {

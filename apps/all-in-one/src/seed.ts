@@ -8,7 +8,9 @@ const infra = await openInfrastructure();
 try {
   await migrateAll(infra.db);
   const seeded = await seedDemo(infra.db, loadAuthConfig(process.env));
-  console.log(seeded.users.length === 0 ? 'demo data already present' : `demo users created: ${seeded.users.join(', ')}`);
+  console.log(
+    seeded.users.length === 0 ? 'demo data already present' : `demo users created: ${seeded.users.join(', ')}`,
+  );
 } finally {
   await infra.close();
 }

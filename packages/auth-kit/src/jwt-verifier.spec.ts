@@ -222,4 +222,59 @@ describe('createJwtVerifier', () => {
   it('refuses to be built without keys', () => {
     expect(() => createJwtVerifier({ issuer, audience })).toThrow(/jwksUrl or keys/);
   });
+
+  describe('remembered verifications', () => {
+    function countingResolver() {
+      const calls = { count: 0 };
+      const keys = async () => {
+        calls.count += 1;
+        return current.publicJwk;
+      };
+      return { calls, keys };
+    }
+
+    it('verifies a token once and answers repeats from memory until refresh()', async () => {
+      const { calls, keys } = countingResolver();
+      const verifier = createJwtVerifier({ keys, issuer, audience, verifiedCacheSize: 10 });
+      const token = await signToken(current, claims, { issuer, audience, ttlSec: 900 });
+      const first = await verifier.verify(token);
+      const again = await verifier.verify(token);
+      expect(again).toEqual(first);
+      expect(calls.count).toBe(1);
+      await verifier.refresh();
+      await verifier.verify(token);
+      expect(calls.count).toBe(2);
+    });
+
+    it('keeps at most verifiedCacheSize tokens, forgetting the oldest', async () => {
+      const { calls, keys } = countingResolver();
+      const verifier = createJwtVerifier({ keys, issuer, audience, verifiedCacheSize: 2 });
+      const tokens = await Promise.all(
+        ['a', 'b', 'c'].map((sid) => signToken(current, { ...claims, sid }, { issuer, audience, ttlSec: 900 })),
+      );
+      for (const token of tokens) await verifier.verify(token);
+      expect(calls.count).toBe(3);
+      await verifier.verify(tokens[2] as string);
+      expect(calls.count).toBe(3);
+      await verifier.verify(tokens[0] as string);
+      expect(calls.count).toBe(4);
+    });
+
+    it('does not remember by default when the keys come from a resolver, whose answers may change', async () => {
+      const { calls, keys } = countingResolver();
+      const verifier = createJwtVerifier({ keys, issuer, audience });
+      const token = await signToken(current, claims, { issuer, audience, ttlSec: 900 });
+      await verifier.verify(token);
+      await verifier.verify(token);
+      expect(calls.count).toBe(2);
+    });
+
+    it('never remembers a failure', async () => {
+      const verifier = createJwtVerifier({ keys: { keys: [current.publicJwk] }, issuer, audience });
+      const other = await generateSigningKey();
+      const forged = await signToken(other, claims, { issuer, audience, ttlSec: 900 });
+      expect((await rejection(verifier.verify(forged))).code).toBe('invalid_token');
+      expect((await rejection(verifier.verify(forged))).code).toBe('invalid_token');
+    });
+  });
 });

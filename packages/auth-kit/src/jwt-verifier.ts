@@ -34,6 +34,18 @@ export interface JwtVerifierOptions {
   cooldownMs?: number;
   /** JWKS request timeout. Default 5 s. */
   timeoutMs?: number;
+  /**
+   * How many verified tokens to remember (0 turns the cache off). Every service verifies the same
+   * few live tokens on every request; an Ed25519 verification costs ~100 µs of CPU, a lookup ~0.
+   * Default 10,000 — but 0 when `keys` is a resolver function, whose answers may change.
+   */
+  verifiedCacheSize?: number;
+  /**
+   * How long a verification is remembered, at most until the token's `exp` and never longer than
+   * the JWKS cache age, so a key withdrawn from the JWKS is refused no later than it would be anyway.
+   * `refresh()` forgets everything. Default 60 s.
+   */
+  verifiedCacheTtlMs?: number;
 }
 
 export interface JwtVerifier {
@@ -72,20 +84,69 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     requiredClaims: ['sub', 'exp', 'iat', 'jti'],
   };
 
+  // A key resolver may change its answer at any time (Auth's own rotating store), so its
+  // verifications are not remembered unless the caller asks for it.
+  const dynamicKeys = typeof options.keys === 'function';
+  const jwksAgeMs = remote ? (options.cacheMaxAgeMs ?? 10 * 60_000) : Number.POSITIVE_INFINITY;
+  const verified = new VerifiedTokenCache(
+    options.verifiedCacheSize ?? (dynamicKeys ? 0 : 10_000),
+    Math.min(options.verifiedCacheTtlMs ?? 60_000, jwksAgeMs),
+  );
+
   return {
     async verify(token: string): Promise<Principal> {
+      const known = verified.get(token);
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, key, verifyOptions));
       } catch (error) {
         throw translateError(error);
       }
-      return toPrincipal(payload, token);
+      const principal = toPrincipal(payload, token);
+      verified.set(token, principal);
+      return principal;
     },
     async refresh(): Promise<void> {
+      verified.clear();
       await remote?.reload();
     },
   };
+}
+
+/** Least-recently-set bounded map of token → principal, each entry valid until min(ttl, exp). */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { principal: Principal; validUntilMs: number }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() >= entry.validUntilMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  set(token: string, principal: Principal): void {
+    if (this.capacity <= 0) return;
+    const validUntilMs = Math.min(Date.now() + this.ttlMs, principal.expiresAt * 1000);
+    if (validUntilMs <= Date.now()) return;
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { principal, validUntilMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }
 
 function translateError(error: unknown): Error {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOnce, runMigrations, type Tx } from '../src/index.js';
+import { applyOnce, type Database, GroupedApplier, runMigrations, type Tx } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const SCHEMA = 'consumer_svc';
@@ -94,5 +94,65 @@ describe('applyOnce', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await counter('racing')).toBe(1);
+  });
+
+  describe('GroupedApplier', () => {
+    function counting(db: Database): { db: Database; transactions: () => number } {
+      let transactions = 0;
+      const wrapped: Database = {
+        ...db,
+        transaction: (fn) => {
+          transactions += 1;
+          return db.transaction(fn);
+        },
+      };
+      return { db: wrapped, transactions: () => transactions };
+    }
+
+    it('applies many concurrent events once each, in far fewer transactions than events', async () => {
+      const { db, transactions } = counting(testDb.db);
+      const applier = new GroupedApplier(db, { schema: SCHEMA, consumer: 'grouped', maxBatch: 50 });
+      const ids = Array.from({ length: 200 }, () => randomUUID());
+      const results = await Promise.all(ids.map((id) => applier.apply(id, increment('grouped'))));
+      expect(results.every((applied) => applied)).toBe(true);
+      expect(await counter('grouped')).toBe(200);
+      expect(transactions()).toBeLessThan(50);
+      const again = await Promise.all(ids.slice(0, 10).map((id) => applier.apply(id, increment('grouped'))));
+      expect(again).toEqual(Array(10).fill(false));
+      expect(await counter('grouped')).toBe(200);
+    });
+
+    it('applies an event delivered several times at once exactly once', async () => {
+      const applier = new GroupedApplier(testDb.db, { schema: SCHEMA, consumer: 'grouped-dup' });
+      const eventId = randomUUID();
+      const results = await Promise.all([1, 2, 3].map(() => applier.apply(eventId, increment('grouped-dup'))));
+      expect(results.filter((applied) => applied)).toHaveLength(1);
+      expect(await counter('grouped-dup')).toBe(1);
+    });
+
+    it('rejects only the event whose effect throws; the rest of its group commits and it can be retried', async () => {
+      const applier = new GroupedApplier(testDb.db, { schema: SCHEMA, consumer: 'grouped-fail' });
+      const bad = randomUUID();
+      const good = [randomUUID(), randomUUID(), randomUUID()];
+      const failing = async (tx: Tx) => {
+        await increment('grouped-fail')(tx);
+        throw new Error('effect failed');
+      };
+      const settled = await Promise.allSettled([
+        applier.apply(good[0] as string, increment('grouped-fail')),
+        applier.apply(bad, failing),
+        applier.apply(good[1] as string, increment('grouped-fail')),
+        applier.apply(good[2] as string, increment('grouped-fail')),
+      ]);
+      expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(await counter('grouped-fail')).toBe(3);
+      const recorded = await testDb.db.query(
+        `select 1 from ${SCHEMA}.processed_events where consumer = 'grouped-fail' and event_id = $1`,
+        [bad],
+      );
+      expect(recorded).toHaveLength(0);
+      expect(await applier.apply(bad, increment('grouped-fail'))).toBe(true);
+      expect(await counter('grouped-fail')).toBe(4);
+    });
   });
 });
