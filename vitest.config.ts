@@ -11,14 +11,38 @@ const workspaceAlias = [
 ];
 
 export default defineConfig({
-  plugins: [swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } })],
-  resolve: { alias: workspaceAlias },
   test: {
-    include: ['packages/*/src/**/*.spec.ts', 'packages/*/test/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'services/*/test/**/*.spec.ts', 'apps/all-in-one/test/**/*.spec.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    // Node: packages, services and the launcher (SWC for Nest decorators). Web: the Next.js app in jsdom.
+    projects: [
+      {
+        plugins: [
+          swc.vite({
+            jsc: {
+              parser: { syntax: 'typescript', decorators: true },
+              transform: { legacyDecorator: true, decoratorMetadata: true },
+              target: 'es2022',
+            },
+          }),
+        ],
+        resolve: { alias: workspaceAlias },
+        test: {
+          name: 'node',
+          include: [
+            'packages/*/src/**/*.spec.ts',
+            'packages/*/test/**/*.spec.ts',
+            'services/*/src/**/*.spec.ts',
+            'services/*/test/**/*.spec.ts',
+            'apps/all-in-one/test/**/*.spec.ts',
+          ],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          maxWorkers: 2,
+          setupFiles: [`${root}packages/testing/src/setup.ts`],
+        },
+      },
+      'apps/web/vitest.config.ts',
+    ],
     maxWorkers: 2,
-    setupFiles: [`${root}packages/testing/src/setup.ts`],
   },
 });
