@@ -4,17 +4,19 @@
  * once) and loads the demo data; later starts keep the data.
  */
 import { createAuthService, loadAuthConfig } from '@polis/auth';
+import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
 import { closeOnSignals, createLogger, type RunningService, startTracing } from '@polis/platform';
 import { openInfrastructure } from './embedded.js';
 import { migrateAll } from './migrate-all.js';
 import { ensureAdmin, seedDemo } from './seed-all.js';
+import { startWeb } from './web.js';
 
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger({ service: 'polis' });
   const tracing = await startTracing({ serviceName: 'polis' });
   const infra = await openInfrastructure(env);
-  const running: RunningService[] = [];
+  const running: Array<Pick<RunningService, 'name' | 'url' | 'close'>> = [];
   closeOnSignals(
     [
       {
@@ -34,12 +36,28 @@ async function main(): Promise<void> {
   if (admin.created) await seedDemo(infra.db, authConfig);
 
   const { db, bus, cache } = infra;
-  running.push(await createAuthService({ config: authConfig, db, bus, cache, logger }));
+  const auth = await createAuthService({ config: authConfig, db, bus, cache, logger });
+  running.push(auth);
+  running.push(
+    await createGatewayService({
+      config: loadGatewayConfig(env),
+      cache,
+      logger,
+      upstreams: { auth: { baseUrl: auth.url } },
+    }),
+  );
+  const web = await startWeb({ port: Number(env.FRONTEND_PORT || 3000), host: env.FRONTEND_HOST || '0.0.0.0' });
+  if (web) running.push(web);
+  else logger.warn('the web app is not built (npm run build builds it); serving the API only');
 
   printBanner(infra.dataDir, running, admin);
 }
 
-function printBanner(dataDir: string, running: RunningService[], admin: Awaited<ReturnType<typeof ensureAdmin>>): void {
+function printBanner(
+  dataDir: string,
+  running: Array<Pick<RunningService, 'name' | 'url'>>,
+  admin: Awaited<ReturnType<typeof ensureAdmin>>,
+): void {
   const lines = ['', `Polis is running (embedded mode, data in ${dataDir})`];
   for (const service of running) lines.push(`  ${service.name.padEnd(12)} ${publicUrl(service.url)}`);
   if (admin.password) {

@@ -5,11 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { workspaceRoot } from './paths.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = workspaceRoot;
 const SERVICES = ['auth', 'gateway'] as const;
 
 const env: NodeJS.ProcessEnv = {

@@ -1,5 +1,14 @@
 export { ConfigError, type ConfigIssue, env, loadConfig, PLACEHOLDER_SECRETS, parseIsoDuration } from './config.js';
 export {
+  type ConsulConnection,
+  type ConsulInstance,
+  type ConsulLookup,
+  type ConsulRegistrationHandle,
+  type ConsulServiceRegistration,
+  listHealthyInstances,
+  registerWithConsul,
+} from './consul.js';
+export {
   Conflict,
   DomainError,
   type DomainErrorOptions,
@@ -16,6 +25,21 @@ export {
 export { HTTP_DURATION_METRIC, type HttpDurationHistogram, instrumentRegistry } from './http-metrics.js';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_FIELDS } from './logger.js';
 export { NestPinoLogger } from './nest-logger.js';
+export {
+  type BuildOpenApiOptions,
+  buildOpenApi,
+  type HttpMethod,
+  type JsonSchema,
+  OPENAPI_VERSION,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiParameter,
+  PROBLEM_SCHEMA_NAME,
+  type RouteAuth,
+  type RouteResponseSpec,
+  type RouteSpec,
+  toOpenApiPath,
+} from './openapi.js';
 export { LOGGER, METRICS, PlatformModule } from './platform.module.js';
 export { ProblemDetailsFilter } from './problem-details.filter.js';
 export {
@@ -47,9 +71,11 @@ export {
 export {
   type CloseOnSignalsOptions,
   closeOnSignals,
+  OPENAPI_ROUTE,
   OPS_ROUTES,
   type RunningService,
   requestIdFor,
+  type ServiceDiscoveryOptions,
   type ServiceOptions,
   startService,
 } from './service.js';

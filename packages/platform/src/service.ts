@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
+import { type ConsulRegistrationHandle, registerWithConsul } from './consul.js';
 import { type HttpDurationHistogram, instrumentRegistry } from './http-metrics.js';
 import type { Logger } from './logger.js';
 import { NestPinoLogger } from './nest-logger.js';
+import { buildOpenApi, type OpenApiDocument, type RouteSpec } from './openapi.js';
 import { serviceRootModule } from './platform.module.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { fromFastifyError } from './problem-details.js';
@@ -42,7 +45,26 @@ export interface ServiceOptions {
   drainTimeoutMs?: number;
   /** Trust X-Forwarded-* (behind the Gateway or an ingress). */
   trustProxy?: boolean;
+  /**
+   * Register in Consul once listening (health check on `/health`) and deregister first thing on
+   * close, so the Gateway stops routing here before the drain starts.
+   */
+  discovery?: ServiceDiscoveryOptions;
+  /** The service's routes, served as an OpenAPI 3.1 document at `GET /docs/openapi.json`. */
+  openapi?: { routes: RouteSpec[]; title?: string; version?: string };
 }
+
+export interface ServiceDiscoveryOptions {
+  consulUrl: string;
+  token?: string;
+  /** e.g. `auth-service`. */
+  serviceName: string;
+  /** What other services connect to; default the bind host, or this machine's hostname when binding all interfaces. */
+  address?: string;
+}
+
+/** Where the service's OpenAPI document is served, at the service root like the other ops routes. */
+export const OPENAPI_ROUTE = '/docs/openapi.json';
 
 export interface RunningService {
   name: string;
@@ -135,7 +157,13 @@ function installRequestHooks(
 
 function registerOpsRoutes(
   fastify: FastifyInstance,
-  options: { name: string; metrics: Registry; readiness: Record<string, ReadinessCheck>; readinessTimeoutMs: number },
+  options: {
+    name: string;
+    metrics: Registry;
+    readiness: Record<string, ReadinessCheck>;
+    readinessTimeoutMs: number;
+    openapi: ServiceOptions['openapi'];
+  },
 ): void {
   fastify.get('/health', async () => ({ status: 'ok', service: options.name }));
   fastify.get('/ready', async (_request, reply) => {
@@ -146,6 +174,23 @@ function registerOpsRoutes(
     const text = await options.metrics.metrics();
     return reply.type(options.metrics.contentType).send(text);
   });
+  const openapi = options.openapi;
+  if (openapi !== undefined) {
+    let document: OpenApiDocument | undefined;
+    fastify.get(OPENAPI_ROUTE, async () => {
+      document ??= buildOpenApi({
+        title: openapi.title ?? options.name,
+        version: openapi.version ?? process.env.SERVICE_VERSION ?? process.env.npm_package_version ?? 'dev',
+        routes: openapi.routes,
+      });
+      return document;
+    });
+  }
+}
+
+function discoveryAddress(discovery: ServiceDiscoveryOptions, host: string): string {
+  if (discovery.address) return discovery.address;
+  return host === '0.0.0.0' || host === '::' ? hostname() : host;
 }
 
 /**
@@ -196,6 +241,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics,
     readiness: options.readiness ?? {},
     readinessTimeoutMs: options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS,
+    openapi: options.openapi,
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -218,9 +264,40 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const url = localUrl(fastify.server.address(), host);
   logger.info({ url }, `${name} listening`);
 
+  let registration: ConsulRegistrationHandle | undefined;
+  const discovery = options.discovery;
+  if (discovery !== undefined) {
+    const address = discoveryAddress(discovery, host);
+    const port = new URL(url).port;
+    try {
+      registration = await registerWithConsul({
+        consulUrl: discovery.consulUrl,
+        token: discovery.token,
+        name: discovery.serviceName,
+        id: `${discovery.serviceName}-${address}-${port}`,
+        address,
+        port: Number(port),
+        checkPath: '/health',
+      });
+      logger.info({ service: discovery.serviceName, address, port: Number(port) }, 'registered in Consul');
+    } catch (error) {
+      await app
+        .close()
+        .catch((closeError: unknown) => logger.error({ err: closeError }, 'closing after a failed start'));
+      throw error;
+    }
+  }
+
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     logger.info(`${name} shutting down`);
+    if (registration !== undefined) {
+      try {
+        await registration.deregister();
+      } catch (error) {
+        logger.error({ err: error }, 'deregistering from Consul failed');
+      }
+    }
     lifecycle.closing = true;
     const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
     const cutOff = setTimeout(() => {
