@@ -4,6 +4,7 @@
  * once) and loads the demo data; later starts keep the data.
  */
 import { createAuthService, loadAuthConfig } from '@polis/auth';
+import { createCrmService, loadCrmConfig } from '@polis/crm';
 import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
 import { closeOnSignals, createLogger, type RunningService, startTracing } from '@polis/platform';
 import { openInfrastructure } from './embedded.js';
@@ -38,12 +39,14 @@ async function main(): Promise<void> {
   const { db, bus, cache } = infra;
   const auth = await createAuthService({ config: authConfig, db, bus, cache, logger });
   running.push(auth);
+  const crm = await createCrmService({ config: loadCrmConfig(env), db, bus, cache, logger });
+  running.push(crm);
   running.push(
     await createGatewayService({
       config: loadGatewayConfig(env),
       cache,
       logger,
-      upstreams: { auth: { baseUrl: auth.url } },
+      upstreams: { auth: { baseUrl: auth.url }, crm: { baseUrl: crm.url } },
     }),
   );
   const web = await startWeb({ port: Number(env.FRONTEND_PORT || 3000), host: env.FRONTEND_HOST || '0.0.0.0' });

@@ -1,4 +1,5 @@
 import { type AuthConfig, ensureBootstrapAdmin, seedDemoUsers } from '@polis/auth';
+import { seedCrmDemo } from '@polis/crm';
 import type { Database } from '@polis/db';
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@crm.local';
@@ -26,7 +27,11 @@ export async function ensureAdmin(db: Database, config: AuthConfig, env: NodeJS.
 }
 
 /** The demo agency (domain.md §5). Idempotent: existing records are left as they are. */
-export async function seedDemo(db: Database, config: AuthConfig): Promise<{ users: string[] }> {
+export async function seedDemo(
+  db: Database,
+  config: AuthConfig,
+): Promise<{ users: string[]; crm: Awaited<ReturnType<typeof seedCrmDemo>> }> {
   const users = await seedDemoUsers({ db, auditExchange: config.auditExchange, passwordHash: config.passwordHash });
-  return { users };
+  const crm = await seedCrmDemo(db);
+  return { users, crm };
 }

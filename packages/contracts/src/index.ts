@@ -1,2 +1,3 @@
 export * from './auth.js';
+export * from './crm.js';
 export * from './problem.js';

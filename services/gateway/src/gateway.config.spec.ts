@@ -47,7 +47,8 @@ describe('loadGatewayConfig', () => {
       serviceName: 'auth-service',
       enabled: true,
     });
-    expect(upstreams.crm).toMatchObject({ baseUrl: 'http://localhost:8082', enabled: false });
+    expect(upstreams.crm).toMatchObject({ baseUrl: 'http://localhost:8082', enabled: true });
+    expect(upstreams.tasks).toMatchObject({ baseUrl: 'http://localhost:8086', enabled: false });
     expect(upstreams['telegram-bot']).toMatchObject({
       baseUrl: 'http://localhost:8089',
       serviceName: 'telegram-bot-service',
@@ -56,8 +57,9 @@ describe('loadGatewayConfig', () => {
     expect(loadGatewayConfig({}).sse.channels.deals).toEqual({
       upstream: 'crm',
       path: '/internal/v1/streams/deals',
-      enabled: false,
+      enabled: true,
     });
+    expect(loadGatewayConfig({}).sse.channels.tasks).toMatchObject({ upstream: 'tasks', enabled: false });
   });
 
   it('enables an upstream once its address, service name or GATEWAY_UPSTREAMS names it', () => {

@@ -1,0 +1,748 @@
+import { z } from 'zod';
+import { idSchema } from './auth.js';
+
+/* ----------------------------------------------------------------------------------------------
+ * Reference data (domain.md §2–§3)
+ * -------------------------------------------------------------------------------------------- */
+
+export const CLIENT_STATUSES = ['active', 'inactive', 'prospect'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+export const CLIENT_TYPES = ['individual', 'company'] as const;
+export type ClientType = (typeof CLIENT_TYPES)[number];
+
+/** Statuses as stored; the API also accepts the synonyms of `DEAL_STATUS_SYNONYMS` on input. */
+export const DEAL_STATUSES = ['qualification', 'in_progress', 'proposal', 'won', 'lost'] as const;
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+export const DEAL_STAGES = ['qualification', 'negotiation', 'proposal', 'closedWon', 'closedLost'] as const;
+export type DealStage = (typeof DEAL_STAGES)[number];
+
+export const DEAL_STATUS_SYNONYMS: Readonly<Record<string, DealStatus>> = {
+  qualification: 'qualification',
+  draft: 'qualification',
+  in_progress: 'in_progress',
+  negotiation: 'in_progress',
+  proposal: 'proposal',
+  won: 'won',
+  closed_won: 'won',
+  lost: 'lost',
+  closed_lost: 'lost',
+};
+
+export const STAGE_TO_STATUS: Readonly<Record<DealStage, DealStatus>> = {
+  qualification: 'qualification',
+  negotiation: 'in_progress',
+  proposal: 'proposal',
+  closedWon: 'won',
+  closedLost: 'lost',
+};
+
+export const STATUS_TO_STAGE: Readonly<Record<DealStatus, DealStage>> = {
+  qualification: 'qualification',
+  in_progress: 'negotiation',
+  proposal: 'proposal',
+  won: 'closedWon',
+  lost: 'closedLost',
+};
+
+/** The stage a stored (or synonym) status belongs to. */
+export function stageOfStatus(status: DealStatus): DealStage {
+  return STATUS_TO_STAGE[status];
+}
+
+export const CALCULATION_STATUSES = ['draft', 'ready', 'confirmed', 'archived'] as const;
+export type CalculationStatus = (typeof CALCULATION_STATUSES)[number];
+
+export const POLICY_STATUSES = ['draft', 'active', 'pending_renewal', 'closed'] as const;
+export type PolicyStatus = (typeof POLICY_STATUSES)[number];
+export const POLICY_CLOSED_REASONS = ['expired', 'cancelled', 'replaced'] as const;
+export type PolicyClosedReason = (typeof POLICY_CLOSED_REASONS)[number];
+
+/** `manager=__NO_MANAGER__` selects deals without an owner. */
+export const NO_MANAGER = '__NO_MANAGER__';
+
+/* ----------------------------------------------------------------------------------------------
+ * Building blocks
+ * -------------------------------------------------------------------------------------------- */
+
+/** Money on input: a decimal string with at most 12 integer digits and 2 decimals (`numeric(14,2)`). */
+export const moneySchema = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a decimal amount with at most 2 decimals, e.g. "150000.00"');
+/** Money that must be greater than zero (premiums, sums insured). */
+export const positiveMoneySchema = moneySchema.refine((value) => /[1-9]/.test(value), 'must be greater than 0');
+
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not). */
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a real calendar date');
+
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(255);
+const optionalText = (max: number) => z.string().max(max).nullable().optional();
+
+/** Optimistic concurrency: the `version` the client read; a stale one answers 409 `version_conflict`. */
+export const versionSchema = z.number().int().min(1).max(2_147_483_647);
+
+/** A query value that may repeat (`k=a&k=b`): one value becomes a one-element list. */
+function repeatable<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) => (value === undefined || Array.isArray(value) ? value : [value]),
+    z.array(item).min(1).max(20),
+  );
+}
+
+export const limitSchema = z.coerce.number().int().min(1).max(200).default(50);
+/** Opaque keyset cursor: `nextCursor` of the previous page. */
+export const cursorSchema = z.string().min(1).max(512);
+/** Free-text search: trimmed, at most 200 characters. */
+export const searchSchema = z.string().trim().min(1).max(200);
+
+/** Keyset page of any list. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+const emailSchema = z.string().trim().max(255).pipe(z.email());
+const phoneSchema = z
+  .string()
+  .trim()
+  .max(50)
+  .regex(/^\+?[0-9][0-9 ().-]{0,48}$/, 'must be a phone number');
+
+/* ----------------------------------------------------------------------------------------------
+ * Path parameters
+ * -------------------------------------------------------------------------------------------- */
+
+export const clientIdParamsSchema = z.strictObject({ clientId: idSchema });
+export const dealIdParamsSchema = z.strictObject({ dealId: idSchema });
+export const participantParamsSchema = z.strictObject({ dealId: idSchema, userId: idSchema });
+export const calculationParamsSchema = z.strictObject({ dealId: idSchema, calculationId: idSchema });
+export const policyIdParamsSchema = z.strictObject({ policyId: idSchema });
+export const policyDocumentParamsSchema = z.strictObject({ policyId: idSchema, documentId: idSchema });
+
+/* ----------------------------------------------------------------------------------------------
+ * Clients
+ * -------------------------------------------------------------------------------------------- */
+
+export const clientStatusSchema = z.enum(CLIENT_STATUSES);
+export const clientTypeSchema = z.enum(CLIENT_TYPES);
+
+export const createClientRequestSchema = z.strictObject({
+  name: nameSchema,
+  email: emailSchema.nullable().optional(),
+  phone: phoneSchema.nullable().optional(),
+  status: clientStatusSchema.default('active'),
+  type: clientTypeSchema.default('individual'),
+  /** Admins may assign anyone or nobody (`null`); others may only name themselves. Default: the caller. */
+  ownerId: idSchema.nullable().optional(),
+});
+export type CreateClientRequest = z.input<typeof createClientRequestSchema>;
+export type ParsedCreateClientRequest = z.output<typeof createClientRequestSchema>;
+
+export const updateClientRequestSchema = z
+  .strictObject({
+    name: nameSchema.optional(),
+    email: emailSchema.nullable().optional(),
+    phone: phoneSchema.nullable().optional(),
+    status: clientStatusSchema.optional(),
+    type: clientTypeSchema.optional(),
+    /** `true` soft-deletes the client (no undelete). */
+    isDeleted: z.literal(true).optional(),
+    /** Admin only. */
+    ownerId: idSchema.nullable().optional(),
+    version: versionSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'version'), {
+    message: 'at least one field must be given',
+  });
+export type UpdateClientRequest = z.infer<typeof updateClientRequestSchema>;
+
+export const clientsQuerySchema = z.strictObject({
+  search: searchSchema.optional(),
+  status: repeatable(clientStatusSchema).optional(),
+  /** A user id, or `__NO_MANAGER__` for unassigned clients. */
+  ownerId: z.union([idSchema, z.literal(NO_MANAGER)]).optional(),
+  limit: limitSchema,
+  cursor: cursorSchema.optional(),
+});
+export type ClientsQuery = z.input<typeof clientsQuerySchema>;
+export type ParsedClientsQuery = z.output<typeof clientsQuerySchema>;
+
+export const clientSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  status: clientStatusSchema,
+  type: clientTypeSchema,
+  ownerId: idSchema.nullable(),
+  isDeleted: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Client = z.infer<typeof clientSchema>;
+export const clientsPageSchema = pageSchema(clientSchema);
+export type ClientsPage = z.infer<typeof clientsPageSchema>;
+
+/* ----------------------------------------------------------------------------------------------
+ * Deals
+ * -------------------------------------------------------------------------------------------- */
+
+export const dealStatusSchema = z.enum(DEAL_STATUSES);
+export const dealStageSchema = z.enum(DEAL_STAGES);
+/** Any accepted status spelling, mapped to the stored one. */
+export const dealStatusInputSchema = z
+  .enum(Object.keys(DEAL_STATUS_SYNONYMS) as [string, ...string[]])
+  .transform((value): DealStatus => DEAL_STATUS_SYNONYMS[value] as DealStatus);
+
+const descriptionSchema = optionalText(5000);
+
+export const createDealRequestSchema = z.strictObject({
+  clientId: idSchema,
+  title: nameSchema,
+  description: descriptionSchema,
+  /** A new deal starts in qualification (`draft` is its synonym). */
+  status: dealStatusInputSchema.optional(),
+  /** Admins may assign anyone or nobody (`null`); others may only name themselves. Default: the caller. */
+  ownerId: idSchema.nullable().optional(),
+  nextReviewAt: dateSchema,
+});
+export type CreateDealRequest = z.input<typeof createDealRequestSchema>;
+export type ParsedCreateDealRequest = z.output<typeof createDealRequestSchema>;
+
+export const updateDealRequestSchema = z
+  .strictObject({
+    title: nameSchema.optional(),
+    description: descriptionSchema,
+    status: dealStatusInputSchema.optional(),
+    /** Never null: omit it to keep the date. */
+    nextReviewAt: dateSchema.optional(),
+    /** Admin only. */
+    ownerId: idSchema.nullable().optional(),
+    version: versionSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'version'), {
+    message: 'at least one field must be given',
+  });
+export type UpdateDealRequest = z.input<typeof updateDealRequestSchema>;
+export type ParsedUpdateDealRequest = z.output<typeof updateDealRequestSchema>;
+
+export const dealStageRequestSchema = z.strictObject({ stage: dealStageSchema, version: versionSchema.optional() });
+export type DealStageRequest = z.infer<typeof dealStageRequestSchema>;
+
+export const parkDealRequestSchema = z.strictObject({ version: versionSchema.optional() });
+export type ParkDealRequest = z.infer<typeof parkDealRequestSchema>;
+
+export const DEAL_PERIODS = ['7d', '30d', '90d', 'all'] as const;
+export type DealPeriod = (typeof DEAL_PERIODS)[number];
+
+/** Filters shared by the deal list and the stage metrics. */
+const dealFilterShape = {
+  /** One stage, several (`stage=a&stage=b`), or `all`. */
+  stage: repeatable(z.enum([...DEAL_STAGES, 'all'])).optional(),
+  /** Stored statuses or their synonyms (the benchmark and older clients filter by status). */
+  status: repeatable(dealStatusInputSchema).optional(),
+  /** User ids and/or `__NO_MANAGER__`. */
+  manager: repeatable(z.union([idSchema, z.literal(NO_MANAGER)])).optional(),
+  period: z.enum(DEAL_PERIODS).optional(),
+  search: searchSchema.optional(),
+  clientId: idSchema.optional(),
+};
+
+export const dealsQuerySchema = z.strictObject({
+  ...dealFilterShape,
+  limit: limitSchema,
+  cursor: cursorSchema.optional(),
+});
+export type DealsQuery = z.input<typeof dealsQuerySchema>;
+export type ParsedDealsQuery = z.output<typeof dealsQuerySchema>;
+
+export const stageMetricsQuerySchema = z.strictObject(dealFilterShape);
+export type StageMetricsQuery = z.input<typeof stageMetricsQuerySchema>;
+export type ParsedStageMetricsQuery = z.output<typeof stageMetricsQuerySchema>;
+
+export const dealSchema = z.object({
+  id: idSchema,
+  clientId: idSchema,
+  title: z.string(),
+  description: z.string().nullable(),
+  status: dealStatusSchema,
+  stage: dealStageSchema,
+  ownerId: idSchema.nullable(),
+  nextReviewAt: z.string(),
+  isDeleted: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Deal = z.infer<typeof dealSchema>;
+
+/** One deal as `GET /deals/{id}` answers it: with the "park until next event" suggestion. */
+export const dealDetailSchema = dealSchema.extend({ suggestedNextReviewAt: z.string().nullable() });
+export type DealDetail = z.infer<typeof dealDetailSchema>;
+
+export const dealsPageSchema = pageSchema(dealSchema);
+export type DealsPage = z.infer<typeof dealsPageSchema>;
+
+export const stageMetricSchema = z.object({
+  stage: dealStageSchema,
+  count: z.number().int(),
+  /** Σ planned amounts of live, non-cancelled payments of the stage's deals (decimal string). */
+  totalValue: z.string(),
+  /** Share of the matched deals in this stage, 0–1. */
+  conversionRate: z.number(),
+  /** Mean of updatedAt − createdAt in days; null when the stage is empty. */
+  avgCycleDurationDays: z.number().nullable(),
+});
+export type StageMetric = z.infer<typeof stageMetricSchema>;
+export const stageMetricsSchema = z.array(stageMetricSchema);
+
+/* ----------------------------------------------------------------------------------------------
+ * Deal team
+ * -------------------------------------------------------------------------------------------- */
+
+export const addParticipantRequestSchema = z.strictObject({ userId: idSchema });
+export type AddParticipantRequest = z.infer<typeof addParticipantRequestSchema>;
+
+export const participantSchema = z.object({
+  dealId: idSchema,
+  userId: idSchema,
+  addedById: idSchema.nullable(),
+  createdAt: z.string(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+export const participantsSchema = z.array(participantSchema);
+
+/* ----------------------------------------------------------------------------------------------
+ * Journal
+ * -------------------------------------------------------------------------------------------- */
+
+export const journalQuerySchema = z.strictObject({
+  limit: limitSchema,
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type JournalQuery = z.input<typeof journalQuerySchema>;
+export type ParsedJournalQuery = z.output<typeof journalQuerySchema>;
+
+export const appendJournalRequestSchema = z.strictObject({
+  body: z
+    .string()
+    .min(1)
+    .max(5000)
+    .refine((value) => value.trim().length > 0, 'must not be blank'),
+  /** Honoured only for service callers (the bot acts as the user, so this is for machines). */
+  authorId: idSchema.optional(),
+});
+export type AppendJournalRequest = z.infer<typeof appendJournalRequestSchema>;
+
+export const journalEntrySchema = z.object({
+  id: idSchema,
+  dealId: idSchema,
+  authorId: idSchema,
+  body: z.string(),
+  createdAt: z.string(),
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+export const journalPageSchema = z.object({ items: z.array(journalEntrySchema), total: z.number().int() });
+export type JournalPage = z.infer<typeof journalPageSchema>;
+
+/* ----------------------------------------------------------------------------------------------
+ * Calculations
+ * -------------------------------------------------------------------------------------------- */
+
+export const calculationStatusSchema = z.enum(CALCULATION_STATUSES);
+
+/** Inclusive validity period of a quote. */
+export const validityPeriodSchema = z
+  .strictObject({ start: dateSchema, end: dateSchema })
+  .refine((period) => period.end >= period.start, { message: 'end must not be before start', path: ['end'] });
+export type ValidityPeriod = z.infer<typeof validityPeriodSchema>;
+
+const filesSchema = z.array(z.string().trim().min(1).max(1024)).max(50);
+
+export const createCalculationRequestSchema = z.strictObject({
+  insuranceCompany: nameSchema,
+  programName: nameSchema.nullable().optional(),
+  premiumAmount: positiveMoneySchema.nullable().optional(),
+  coverageSum: positiveMoneySchema.nullable().optional(),
+  calculationDate: dateSchema,
+  validityPeriod: validityPeriodSchema.nullable().optional(),
+  /** Storage paths, links or document ids. */
+  files: filesSchema.optional(),
+  comments: optionalText(2000),
+  /** The responsible user, usually the executor. */
+  ownerId: idSchema,
+});
+export type CreateCalculationRequest = z.infer<typeof createCalculationRequestSchema>;
+
+export const updateCalculationRequestSchema = z
+  .strictObject({
+    insuranceCompany: nameSchema.optional(),
+    programName: nameSchema.nullable().optional(),
+    premiumAmount: positiveMoneySchema.nullable().optional(),
+    coverageSum: positiveMoneySchema.nullable().optional(),
+    calculationDate: dateSchema.optional(),
+    /** `null` clears it. */
+    validityPeriod: validityPeriodSchema.nullable().optional(),
+    files: filesSchema.optional(),
+    comments: optionalText(2000),
+    ownerId: idSchema.optional(),
+    version: versionSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'version'), {
+    message: 'at least one field must be given',
+  });
+export type UpdateCalculationRequest = z.infer<typeof updateCalculationRequestSchema>;
+
+export const calculationStatusRequestSchema = z.strictObject({
+  status: z.enum(['ready', 'confirmed', 'archived']),
+  /** On confirmation: a policy of the same deal to link (it must not be linked to another quote). */
+  policyId: idSchema.optional(),
+  version: versionSchema.optional(),
+});
+export type CalculationStatusRequest = z.infer<typeof calculationStatusRequestSchema>;
+
+export const calculationsQuerySchema = z
+  .strictObject({
+    status: repeatable(calculationStatusSchema).optional(),
+    /** Case-insensitive substring. */
+    insuranceCompany: searchSchema.optional(),
+    calculationDateFrom: dateSchema.optional(),
+    calculationDateTo: dateSchema.optional(),
+    limit: limitSchema,
+    cursor: cursorSchema.optional(),
+  })
+  .refine(
+    (query) =>
+      query.calculationDateFrom === undefined ||
+      query.calculationDateTo === undefined ||
+      query.calculationDateFrom <= query.calculationDateTo,
+    { message: 'calculationDateFrom must not be after calculationDateTo', path: ['calculationDateTo'] },
+  );
+export type CalculationsQuery = z.input<typeof calculationsQuerySchema>;
+export type ParsedCalculationsQuery = z.output<typeof calculationsQuerySchema>;
+
+export const calculationSchema = z.object({
+  id: idSchema,
+  dealId: idSchema,
+  ownerId: idSchema,
+  insuranceCompany: z.string(),
+  programName: z.string().nullable(),
+  premiumAmount: z.string().nullable(),
+  coverageSum: z.string().nullable(),
+  calculationDate: z.string(),
+  validityPeriod: z.object({ start: z.string(), end: z.string() }).nullable(),
+  files: z.array(z.string()),
+  comments: z.string().nullable(),
+  status: calculationStatusSchema,
+  /** The policy issued from (or linked to) this quote. */
+  linkedPolicyId: idSchema.nullable(),
+  isDeleted: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Calculation = z.infer<typeof calculationSchema>;
+export const calculationsPageSchema = pageSchema(calculationSchema);
+export type CalculationsPage = z.infer<typeof calculationsPageSchema>;
+
+/** Live, non-archived quotes of a deal side by side, cheapest premium first. */
+export const calculationComparisonSchema = z.object({
+  dealId: idSchema,
+  cheapestCalculationId: idSchema.nullable(),
+  items: z.array(
+    z.object({
+      calculationId: idSchema,
+      insuranceCompany: z.string(),
+      programName: z.string().nullable(),
+      status: calculationStatusSchema,
+      premiumAmount: z.string().nullable(),
+      coverageSum: z.string().nullable(),
+      validityPeriod: z.object({ start: z.string(), end: z.string() }).nullable(),
+      calculationDate: z.string(),
+      /** True for the quote(s) with the lowest premium. */
+      cheapest: z.boolean(),
+    }),
+  ),
+});
+export type CalculationComparison = z.infer<typeof calculationComparisonSchema>;
+
+/* ----------------------------------------------------------------------------------------------
+ * Policies
+ * -------------------------------------------------------------------------------------------- */
+
+export const policyStatusSchema = z.enum(POLICY_STATUSES);
+export const policyClosedReasonSchema = z.enum(POLICY_CLOSED_REASONS);
+const policyNumberSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/#№-]*$/u, 'must be letters, digits, spaces and . _ / # № -');
+
+function periodInOrder(value: { effectiveFrom?: string | null; effectiveTo?: string | null }): boolean {
+  return !value.effectiveFrom || !value.effectiveTo || value.effectiveTo >= value.effectiveFrom;
+}
+const periodOrderIssue = { message: 'effectiveTo must not be before effectiveFrom', path: ['effectiveTo'] };
+
+export const createPolicyRequestSchema = z
+  .strictObject({
+    clientId: idSchema,
+    /** Null only for imported policies. */
+    dealId: idSchema.nullable().optional(),
+    policyNumber: policyNumberSchema,
+    /** `active` for a policy that is already issued. */
+    status: z.enum(['draft', 'active']).default('draft'),
+    premium: positiveMoneySchema.nullable().optional(),
+    effectiveFrom: dateSchema.nullable().optional(),
+    effectiveTo: dateSchema.nullable().optional(),
+    /** The servicing user. */
+    ownerId: idSchema,
+  })
+  .refine(periodInOrder, periodOrderIssue);
+export type CreatePolicyRequest = z.input<typeof createPolicyRequestSchema>;
+export type ParsedCreatePolicyRequest = z.output<typeof createPolicyRequestSchema>;
+
+/** `POST /crm/deals/{dealId}/calculations/{calculationId}/policy`: issues the policy of a chosen quote. */
+export const issuePolicyRequestSchema = z
+  .strictObject({
+    policyNumber: policyNumberSchema,
+    status: z.enum(['draft', 'active']).default('draft'),
+    /** Default: the quote's premium. */
+    premium: positiveMoneySchema.optional(),
+    /** Default: the quote's validity period. */
+    effectiveFrom: dateSchema.optional(),
+    effectiveTo: dateSchema.optional(),
+    /** Default: the caller. */
+    ownerId: idSchema.optional(),
+  })
+  .refine(periodInOrder, periodOrderIssue);
+export type IssuePolicyRequest = z.input<typeof issuePolicyRequestSchema>;
+export type ParsedIssuePolicyRequest = z.output<typeof issuePolicyRequestSchema>;
+
+export const updatePolicyRequestSchema = z
+  .strictObject({
+    status: policyStatusSchema.optional(),
+    /** Required when closing. */
+    closedReason: policyClosedReasonSchema.optional(),
+    premium: positiveMoneySchema.nullable().optional(),
+    effectiveFrom: dateSchema.nullable().optional(),
+    effectiveTo: dateSchema.nullable().optional(),
+    /** `true` soft-deletes the policy. */
+    isDeleted: z.literal(true).optional(),
+    version: versionSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'version'), {
+    message: 'at least one field must be given',
+  })
+  .refine(periodInOrder, periodOrderIssue);
+export type UpdatePolicyRequest = z.infer<typeof updatePolicyRequestSchema>;
+
+export const policiesQuerySchema = z.strictObject({
+  dealId: idSchema.optional(),
+  clientId: idSchema.optional(),
+  status: repeatable(policyStatusSchema).optional(),
+  limit: limitSchema,
+  cursor: cursorSchema.optional(),
+});
+export type PoliciesQuery = z.input<typeof policiesQuerySchema>;
+export type ParsedPoliciesQuery = z.output<typeof policiesQuerySchema>;
+
+export const policySchema = z.object({
+  id: idSchema,
+  clientId: idSchema,
+  dealId: idSchema.nullable(),
+  calculationId: idSchema.nullable(),
+  policyNumber: z.string(),
+  status: policyStatusSchema,
+  closedReason: policyClosedReasonSchema.nullable(),
+  premium: z.string().nullable(),
+  effectiveFrom: z.string().nullable(),
+  effectiveTo: z.string().nullable(),
+  ownerId: idSchema,
+  isDeleted: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Policy = z.infer<typeof policySchema>;
+export const policiesPageSchema = pageSchema(policySchema);
+export type PoliciesPage = z.infer<typeof policiesPageSchema>;
+
+export const linkPolicyDocumentRequestSchema = z.strictObject({ documentId: idSchema });
+export type LinkPolicyDocumentRequest = z.infer<typeof linkPolicyDocumentRequestSchema>;
+
+export const policyDocumentSchema = z.object({
+  id: idSchema,
+  policyId: idSchema,
+  documentId: idSchema,
+  createdAt: z.string(),
+});
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export const policyDocumentsSchema = z.array(policyDocumentSchema);
+
+/* ----------------------------------------------------------------------------------------------
+ * Events on `crm.events` (interfaces.md §4.3, camelCase data) and the `deals` SSE stream
+ * -------------------------------------------------------------------------------------------- */
+
+export const CRM_EVENT_KEYS = [
+  'deal.created',
+  'deal.updated',
+  'deal.status.changed',
+  'deal.deleted',
+  'deal.journal.appended',
+  'deal.calculation.created',
+  'deal.calculation.updated',
+  'deal.calculation.deleted',
+  'deal.calculation.status.ready',
+  'deal.calculation.status.confirmed',
+  'deal.calculation.status.archived',
+  'deal.participant.added',
+  'deal.participant.removed',
+  'policy.created',
+  'policy.updated',
+  'client.created',
+  'client.updated',
+] as const;
+export type CrmEventKey = (typeof CRM_EVENT_KEYS)[number];
+
+export const CRM_EVENT_SOURCE = 'crm.deals';
+
+/**
+ * CloudEvent `type` of a routing key: `crm.` + the key, its last dot turned into `_` when the key
+ * has three or more words (`deal.status.changed` → `crm.deal.status_changed`); two-word keys stay
+ * as they are (`deal.created` → `crm.deal.created`), as `task.created` → `tasks.task.created`.
+ */
+export function crmEventType(key: CrmEventKey): string {
+  const words = key.split('.');
+  if (words.length < 3) return `crm.${key}`;
+  const last = words.pop() as string;
+  return `crm.${words.join('.')}_${last}`;
+}
+
+const actorIdSchema = z.string().nullable();
+const changesSchema = z.record(z.string(), z.unknown());
+
+export const dealCreatedDataSchema = z.object({
+  dealId: idSchema,
+  clientId: idSchema,
+  title: z.string(),
+  status: dealStatusSchema,
+  stage: dealStageSchema,
+  ownerId: idSchema.nullable(),
+  nextReviewAt: z.string(),
+  createdAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const dealUpdatedDataSchema = z.object({
+  dealId: idSchema,
+  changes: changesSchema,
+  previous: changesSchema,
+  updatedAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const dealStatusChangedDataSchema = z.object({
+  dealId: idSchema,
+  oldStatus: dealStatusSchema,
+  newStatus: dealStatusSchema,
+  stage: dealStageSchema,
+  changedAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const dealDeletedDataSchema = z.object({ dealId: idSchema, deletedAt: z.string(), actorId: actorIdSchema });
+export const journalAppendedDataSchema = z.object({
+  dealId: idSchema,
+  entryId: idSchema,
+  authorId: idSchema,
+  body: z.string(),
+  createdAt: z.string(),
+});
+export const calculationEventDataSchema = z.object({
+  dealId: idSchema,
+  calculationId: idSchema,
+  status: calculationStatusSchema,
+  insuranceCompany: z.string(),
+  calculationDate: z.string(),
+  programName: z.string().nullable(),
+  premiumAmount: z.string().nullable(),
+  policyId: idSchema.nullable(),
+  actorId: actorIdSchema,
+});
+export const participantAddedDataSchema = z.object({
+  dealId: idSchema,
+  userId: idSchema,
+  addedById: idSchema.nullable(),
+  addedAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const participantRemovedDataSchema = z.object({
+  dealId: idSchema,
+  userId: idSchema,
+  removedAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const policyCreatedDataSchema = z.object({
+  policyId: idSchema,
+  dealId: idSchema.nullable(),
+  clientId: idSchema,
+  calculationId: idSchema.nullable(),
+  policyNumber: z.string(),
+  status: policyStatusSchema,
+  createdAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const policyUpdatedDataSchema = z.object({
+  policyId: idSchema,
+  dealId: idSchema.nullable(),
+  clientId: idSchema,
+  changes: changesSchema,
+  previous: changesSchema,
+  updatedAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const clientCreatedDataSchema = z.object({
+  clientId: idSchema,
+  name: z.string(),
+  status: clientStatusSchema,
+  type: clientTypeSchema,
+  ownerId: idSchema.nullable(),
+  createdAt: z.string(),
+  actorId: actorIdSchema,
+});
+export const clientUpdatedDataSchema = z.object({
+  clientId: idSchema,
+  changes: changesSchema,
+  previous: changesSchema,
+  updatedAt: z.string(),
+  actorId: actorIdSchema,
+});
+
+/** The `data` schema of every CRM event key (consumers validate with these). */
+export const crmEventDataSchemas = {
+  'deal.created': dealCreatedDataSchema,
+  'deal.updated': dealUpdatedDataSchema,
+  'deal.status.changed': dealStatusChangedDataSchema,
+  'deal.deleted': dealDeletedDataSchema,
+  'deal.journal.appended': journalAppendedDataSchema,
+  'deal.calculation.created': calculationEventDataSchema,
+  'deal.calculation.updated': calculationEventDataSchema,
+  'deal.calculation.deleted': calculationEventDataSchema,
+  'deal.calculation.status.ready': calculationEventDataSchema,
+  'deal.calculation.status.confirmed': calculationEventDataSchema,
+  'deal.calculation.status.archived': calculationEventDataSchema,
+  'deal.participant.added': participantAddedDataSchema,
+  'deal.participant.removed': participantRemovedDataSchema,
+  'policy.created': policyCreatedDataSchema,
+  'policy.updated': policyUpdatedDataSchema,
+  'client.created': clientCreatedDataSchema,
+  'client.updated': clientUpdatedDataSchema,
+} as const satisfies Record<CrmEventKey, z.ZodType>;
+
+export type CrmEventData = { [K in CrmEventKey]: z.infer<(typeof crmEventDataSchemas)[K]> };

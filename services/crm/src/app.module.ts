@@ -1,0 +1,83 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthKitModule, type JwtVerifier } from '@polis/auth-kit';
+import type { Cache } from '@polis/cache';
+import type { Database, OutboxRelay } from '@polis/db';
+import { CalculationController } from './calculations/calculation.controller.js';
+import { CalculationRepository } from './calculations/calculation.repository.js';
+import { CalculationService } from './calculations/calculation.service.js';
+import { ClientController } from './clients/client.controller.js';
+import { ClientRepository } from './clients/client.repository.js';
+import { ClientService } from './clients/client.service.js';
+import type { Clock } from './common/clock.js';
+import { CrmDb } from './common/crm-db.js';
+import type { CrmConfig } from './crm.config.js';
+import { CLOCK, CRM_CONFIG, DATABASE, OUTBOX_RELAY } from './crm.tokens.js';
+import { DealController } from './deals/deal.controller.js';
+import { DealRepository } from './deals/deal.repository.js';
+import { DealService } from './deals/deal.service.js';
+import { CrmEvents } from './events/crm.events.js';
+import type { ReplayLog } from './events/replay-log.js';
+import { JournalController } from './journal/journal.controller.js';
+import { JournalRepository } from './journal/journal.repository.js';
+import { JournalService } from './journal/journal.service.js';
+import { ParticipantController } from './participants/participant.controller.js';
+import { ParticipantRepository } from './participants/participant.repository.js';
+import { ParticipantService } from './participants/participant.service.js';
+import { PolicyController } from './policies/policy.controller.js';
+import { PolicyRepository } from './policies/policy.repository.js';
+import { PolicyService } from './policies/policy.service.js';
+import { DealStreamController } from './streams/deal-stream.controller.js';
+import { DealStreamService, REPLAY_LOG } from './streams/deal-stream.service.js';
+
+/** What the composition root owns and hands in (it also closes them). */
+export interface CrmModuleDeps {
+  config: CrmConfig;
+  db: Database;
+  relay: OutboxRelay;
+  replayLog: ReplayLog;
+  clock: Clock;
+  verifier: JwtVerifier;
+  /** Auth's cache, read for `auth:disabled:<userId>`. */
+  authCache: Cache;
+}
+
+@Module({})
+export class CrmModule {
+  static create(deps: CrmModuleDeps): DynamicModule {
+    return {
+      module: CrmModule,
+      imports: [AuthKitModule.forRoot({ verifier: deps.verifier, cache: deps.authCache })],
+      controllers: [
+        ClientController,
+        DealController,
+        ParticipantController,
+        JournalController,
+        CalculationController,
+        PolicyController,
+        DealStreamController,
+      ],
+      providers: [
+        { provide: CRM_CONFIG, useValue: deps.config },
+        { provide: DATABASE, useValue: deps.db },
+        { provide: OUTBOX_RELAY, useValue: deps.relay },
+        { provide: REPLAY_LOG, useValue: deps.replayLog },
+        { provide: CLOCK, useValue: deps.clock },
+        CrmDb,
+        CrmEvents,
+        ClientRepository,
+        DealRepository,
+        ParticipantRepository,
+        JournalRepository,
+        CalculationRepository,
+        PolicyRepository,
+        ClientService,
+        DealService,
+        ParticipantService,
+        JournalService,
+        CalculationService,
+        PolicyService,
+        DealStreamService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { ConfigError, env, loadConfig } from '@polis/platform';
+import { z } from 'zod';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every environment variable CRM reads (interfaces.md §6), with the embedded-mode defaults. */
+export const crmConfigSchema = z.object({
+  NODE_ENV: env.str('development'),
+  CRM_SERVICE_HOST: env.str('0.0.0.0'),
+  CRM_SERVICE_PORT: env.port(8082),
+  CRM_TRUST_PROXY: env.bool(true),
+  CRM_BASE_URL: env.url('http://localhost:8082'),
+  CRM_EVENTS_EXCHANGE: env.str('crm.events'),
+  /** The agency's time zone: "today" for review dates and the park suggestion. */
+  CRM_TIMEZONE: env.str('Europe/Moscow'),
+  /** Role every request transaction acts as (`SET LOCAL ROLE`); empty when the pool already logs in as it. */
+  CRM_DB_ROLE: env.str('crm_app'),
+  CRM_OUTBOX_POLL_INTERVAL_MS: env.int(250, { min: 1 }),
+  /** SSE replay log (`crm:sse:deals`): entries kept, keep-alive comment interval, tail wait, client retry. */
+  CRM_SSE_REPLAY_MAX_LEN: env.int(1000, { min: 1 }),
+  CRM_SSE_KEEPALIVE_MS: env.int(15_000, { min: 10 }),
+  CRM_SSE_BLOCK_MS: env.int(5_000, { min: 10 }),
+  CRM_SSE_RETRY_MS: env.int(5_000, { min: 0 }),
+  AUTH_BASE_URL: env.url('http://localhost:8081'),
+  AUTH_JWKS_URL: env.url(),
+  AUTH_JWT_ISSUER: env.str(),
+  AUTH_JWT_AUDIENCE: env.str('crm-clients'),
+  CONSUL_HTTP_ADDR: env.url(),
+  CONSUL_HTTP_TOKEN: env.str(),
+});
+export type CrmEnv = z.output<typeof crmConfigSchema>;
+
+export interface CrmConfig {
+  production: boolean;
+  host: string;
+  port: number;
+  trustProxy: boolean;
+  baseUrl: string;
+  eventsExchange: string;
+  timeZone: string;
+  /** Undefined when the connection's own login role is the runtime role. */
+  dbRole?: string;
+  outboxPollIntervalMs: number;
+  sse: { replayMaxLen: number; keepAliveMs: number; blockMs: number; retryMs: number };
+  jwt: { jwksUrl: string; issuer: string; audience: string };
+  consul?: { url: string; token?: string };
+}
+
+export function toCrmConfig(values: CrmEnv): CrmConfig {
+  const authBase = values.AUTH_BASE_URL.replace(/\/+$/, '');
+  const config: CrmConfig = {
+    production: values.NODE_ENV === 'production',
+    host: values.CRM_SERVICE_HOST,
+    port: values.CRM_SERVICE_PORT,
+    trustProxy: values.CRM_TRUST_PROXY,
+    baseUrl: values.CRM_BASE_URL.replace(/\/+$/, ''),
+    eventsExchange: values.CRM_EVENTS_EXCHANGE,
+    timeZone: values.CRM_TIMEZONE,
+    outboxPollIntervalMs: values.CRM_OUTBOX_POLL_INTERVAL_MS,
+    sse: {
+      replayMaxLen: values.CRM_SSE_REPLAY_MAX_LEN,
+      keepAliveMs: values.CRM_SSE_KEEPALIVE_MS,
+      blockMs: values.CRM_SSE_BLOCK_MS,
+      retryMs: values.CRM_SSE_RETRY_MS,
+    },
+    jwt: {
+      jwksUrl: values.AUTH_JWKS_URL ?? `${authBase}/.well-known/jwks.json`,
+      // Auth's own default issuer is the address it is reached at.
+      issuer: values.AUTH_JWT_ISSUER ?? authBase,
+      audience: values.AUTH_JWT_AUDIENCE,
+    },
+  };
+  const role = values.CRM_DB_ROLE.trim();
+  if (role !== '') config.dbRole = role;
+  if (values.CONSUL_HTTP_ADDR) {
+    config.consul = { url: values.CONSUL_HTTP_ADDR.replace(/\/+$/, '') };
+    if (values.CONSUL_HTTP_TOKEN) config.consul.token = values.CONSUL_HTTP_TOKEN;
+  }
+  return config;
+}
+
+/** Reads and validates CRM's environment. */
+export function loadCrmConfig(source: NodeJS.ProcessEnv = process.env): CrmConfig {
+  const config = toCrmConfig(loadConfig(crmConfigSchema, source));
+  if (!isTimeZone(config.timeZone)) {
+    const message = `expected an IANA time zone such as Europe/Moscow, got '${config.timeZone}'`;
+    throw new ConfigError(`CRM_TIMEZONE: ${message}`, [{ variable: 'CRM_TIMEZONE', message }]);
+  }
+  if (config.dbRole !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.dbRole)) {
+    const message = `expected a lower-case role name, got '${config.dbRole}'`;
+    throw new ConfigError(`CRM_DB_ROLE: ${message}`, [{ variable: 'CRM_DB_ROLE', message }]);
+  }
+  return config;
+}

@@ -1,0 +1,5 @@
+/** Injection tokens of the instances the composition root hands to the CRM module. */
+export const CRM_CONFIG = Symbol('CRM_CONFIG');
+export const DATABASE = Symbol('DATABASE');
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+export const CLOCK = Symbol('CLOCK');
