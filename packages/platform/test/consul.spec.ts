@@ -1,6 +1,6 @@
+import { ConsulFake } from '@polis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listHealthyInstances, registerWithConsul, startService } from '../src/index.js';
-import { ConsulFake } from './consul-fake.js';
 import { memoryLogger, TestAppModule } from './fixtures.js';
 
 describe('Consul adapter', () => {

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { buildOpenApi, type OpenApiDocument, registerWithConsul } from '@polis/platform';
+import { ConsulFake } from '@polis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RunningGatewayService } from '../src/index.js';
-import { ConsulFake } from './support/consul-fake.js';
 import { type GatewayHarness, startHarness, type TestUser } from './support/gateway-harness.js';
 import { type ReceivedRequest, TestUpstream } from './support/test-upstream.js';
 
