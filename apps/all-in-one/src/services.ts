@@ -25,7 +25,9 @@ let stopping = false;
 for (const name of SERVICES) {
   const entry = join(root, 'services', name, 'dist', 'main.js');
   if (!existsSync(entry)) continue;
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a terminal's Ctrl-C reaches only this launcher, which then stops each service
+  // with exactly one SIGTERM (a second signal would make a service skip its graceful shutdown).
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
   }
