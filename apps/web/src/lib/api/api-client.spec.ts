@@ -215,3 +215,18 @@ describe('ApiClient session refresh', () => {
     expect(ended).toHaveBeenCalledWith('disabled');
   });
 });
+
+describe('ApiClient addresses', () => {
+  it('resolves a relative base against the page origin (web app and Gateway behind one ingress)', () => {
+    const client = new ApiClient({ baseUrl: '/api/v1/' });
+    expect(client.url('/auth/me', { search: 'анна' })).toBe(
+      `${window.location.origin}/api/v1/auth/me?search=%D0%B0%D0%BD%D0%BD%D0%B0`,
+    );
+  });
+
+  it('keeps an absolute base as it is', () => {
+    expect(new ApiClient({ baseUrl: 'https://crm.example.ru/api/v1' }).url('users')).toBe(
+      'https://crm.example.ru/api/v1/users',
+    );
+  });
+});

@@ -67,7 +67,9 @@ export class ApiClient {
   }
 
   url(path: string, query?: Record<string, QueryValue>): string {
-    const url = new URL(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`);
+    // A relative base (`/api/v1`, when the web app and the Gateway share one public origin behind an
+    // ingress) resolves against the page's origin.
+    const url = new URL(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`, globalThis.location?.origin);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined || value === null || value === '') continue;
       if (Array.isArray(value)) {
