@@ -43,8 +43,12 @@ export interface ServiceOptions {
    * remaining connections; default 10 s.
    */
   drainTimeoutMs?: number;
-  /** Trust X-Forwarded-* (behind the Gateway or an ingress). */
-  trustProxy?: boolean;
+  /**
+   * How many proxies in front of this service to trust for X-Forwarded-* (the client address is the
+   * entry that many hops back). Never `true` for a public entry point: a client could then choose
+   * its own address by sending X-Forwarded-For and dodge per-IP rate limits.
+   */
+  trustProxy?: number | false;
   /**
    * Register in Consul once listening (health check on `/health`) and deregister first thing on
    * close, so the Gateway stops routing here before the drain starts.

@@ -126,7 +126,7 @@ export interface AuthConfig {
    * Take the client address from X-Forwarded-For (per-IP rate limits, audit). On by default: Auth
    * is reached through the Gateway, never directly from the internet.
    */
-  trustProxy: boolean;
+  trustProxy: number | false;
   /** Where other services reach Auth (discovery, JWKS URL). */
   baseUrl: string;
   /** Base of the activation links. */
@@ -172,7 +172,7 @@ export function toAuthConfig(values: AuthEnv): AuthConfig {
     production: values.NODE_ENV === 'production',
     host: values.AUTH_SERVICE_HOST,
     port: values.AUTH_SERVICE_PORT,
-    trustProxy: values.AUTH_TRUST_PROXY,
+    trustProxy: values.AUTH_TRUST_PROXY ? 1 : false,
     baseUrl: values.AUTH_BASE_URL.replace(/\/+$/, ''),
     webBaseUrl: values.AUTH_WEB_BASE_URL.replace(/\/+$/, ''),
     jwt: {

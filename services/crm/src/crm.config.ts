@@ -41,7 +41,8 @@ export interface CrmConfig {
   production: boolean;
   host: string;
   port: number;
-  trustProxy: boolean;
+  /** One hop (the Gateway) when CRM_TRUST_PROXY, else false. */
+  trustProxy: number | false;
   baseUrl: string;
   eventsExchange: string;
   timeZone: string;
@@ -59,7 +60,7 @@ export function toCrmConfig(values: CrmEnv): CrmConfig {
     production: values.NODE_ENV === 'production',
     host: values.CRM_SERVICE_HOST,
     port: values.CRM_SERVICE_PORT,
-    trustProxy: values.CRM_TRUST_PROXY,
+    trustProxy: values.CRM_TRUST_PROXY ? 1 : false,
     baseUrl: values.CRM_BASE_URL.replace(/\/+$/, ''),
     eventsExchange: values.CRM_EVENTS_EXCHANGE,
     timeZone: values.CRM_TIMEZONE,

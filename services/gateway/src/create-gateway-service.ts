@@ -107,7 +107,6 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const limiter = new RateLimiter(options.rateLimitCache ?? cache, metrics, logger);
   const forwarder = new UpstreamForwarder({
     publicOrigin: config.publicOrigin,
-    trustProxy: config.trustProxy,
     metrics,
     logger,
   });

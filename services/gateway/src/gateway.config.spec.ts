@@ -139,4 +139,12 @@ describe('loadGatewayConfig', () => {
       loadGatewayConfig({ NODE_ENV: 'production', SESSION_SECRET: 's3cret-value-long-enough' }).sessionSecret,
     ).toBe('s3cret-value-long-enough');
   });
+
+  it('reads GATEWAY_TRUST_PROXY as a number of trusted hops', () => {
+    expect(loadGatewayConfig({}).trustProxy).toBe(false);
+    expect(loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(loadGatewayConfig({ GATEWAY_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(() => loadGatewayConfig({ GATEWAY_TRUST_PROXY: 'all' })).toThrow(/GATEWAY_TRUST_PROXY/);
+  });
 });

@@ -12,6 +12,21 @@ import {
   type UpstreamName,
 } from './routing/upstreams.js';
 
+/** `GATEWAY_TRUST_PROXY`: empty/false/0 → 0, true → 1 (one ingress), or a number of hops. */
+function proxyHops(): z.ZodType<number> {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): number => {
+      const text = (raw ?? '').trim().toLowerCase();
+      if (text === '' || text === 'false') return 0;
+      if (text === 'true') return 1;
+      if (/^\d{1,2}$/.test(text)) return Number(text);
+      ctx.addIssue({ code: 'custom', message: `expected true, false or a number of proxy hops, got '${raw}'` });
+      return z.NEVER;
+    });
+}
+
 type UpstreamEnvShape = {
   [K in UpstreamEnvKey as `GATEWAY_UPSTREAM_${K}_BASE_URL`]: z.ZodType<string | undefined>;
 } & {
@@ -37,7 +52,8 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_SERVICE_HOST: env.str('0.0.0.0'),
   GATEWAY_SERVICE_PORT: env.port(8080),
   GATEWAY_BASE_URL: env.url('http://localhost:8080/api'),
-  GATEWAY_TRUST_PROXY: env.bool(false),
+  /** Proxies in front of the Gateway (the ingress): `false`/0, `true` (= 1) or a hop count. */
+  GATEWAY_TRUST_PROXY: proxyHops(),
   GATEWAY_UPSTREAMS: env.list([]),
   GATEWAY_UPSTREAM_TIMEOUT: env.int(5000, { min: 1 }),
   ...upstreamEnvShape(),
@@ -105,7 +121,8 @@ export interface GatewayConfig {
   /** Public origin that replaces an upstream's origin in `Location` headers. */
   publicOrigin: string;
   /** Take the client address from X-Forwarded-For (behind an ingress). */
-  trustProxy: boolean;
+  /** Trusted proxy hops in front of the Gateway; false when it faces clients directly. */
+  trustProxy: number | false;
   upstreams: Record<UpstreamName, UpstreamConfig>;
   sse: {
     channels: Record<SseChannel, SseChannelConfig>;
@@ -185,7 +202,7 @@ function toGatewayConfig(values: GatewayEnv): GatewayConfig {
     host: values.GATEWAY_SERVICE_HOST,
     port: values.GATEWAY_SERVICE_PORT,
     publicOrigin: new URL(values.GATEWAY_BASE_URL).origin,
-    trustProxy: values.GATEWAY_TRUST_PROXY,
+    trustProxy: values.GATEWAY_TRUST_PROXY > 0 ? values.GATEWAY_TRUST_PROXY : false,
     upstreams,
     sse: {
       channels,

@@ -171,6 +171,20 @@ describe('proxying: routing, header hygiene, failures, limits', () => {
     expect(echo.headers['x-trace-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   });
 
+  it('behind a trusted ingress, forwards only the client address the ingress appended, never a forged chain', async () => {
+    const behindIngress = await h.startGateway({ GATEWAY_TRUST_PROXY: 'true' }, { crm: { baseUrl: crm.url } });
+    try {
+      const response = await rawRequest(`${behindIngress.url}/api/v1/crm/headers`, {
+        headers: { 'x-forwarded-for': '6.6.6.6, 198.51.100.23', ...bearer },
+      });
+      expect(response.status).toBe(200);
+      const echo = JSON.parse(response.body) as Echo;
+      expect(echo.headers['x-forwarded-for']).toBe('198.51.100.23');
+    } finally {
+      await behindIngress.close();
+    }
+  });
+
   it('starts a trace when the client sends none, and generates a request id', async () => {
     const response = await fetch(`${h.url}/api/v1/crm/deals`, { headers: bearer });
     const echo = (await response.json()) as Echo;

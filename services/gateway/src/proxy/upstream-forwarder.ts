@@ -77,10 +77,6 @@ export function upstreamFailure(error: unknown, upstream: string, bodyLimit?: Bo
   return new Unavailable(`The ${upstream} service failed to answer.`);
 }
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function mergeVary(ours: unknown, theirs: unknown): string | undefined {
   const values = [ours, theirs]
     .flatMap((value) => (typeof value === 'string' ? value.split(',') : []))
@@ -98,7 +94,6 @@ export class UpstreamForwarder {
   constructor(
     private readonly options: {
       publicOrigin: string;
-      trustProxy: boolean;
       metrics: GatewayMetrics;
       logger: Logger;
     },
@@ -106,12 +101,12 @@ export class UpstreamForwarder {
 
   /** The request's forwarding headers as this Gateway vouches for them. */
   forwardContext(request: FastifyRequest, token?: string): ForwardContext {
-    const remote = request.socket.remoteAddress ?? request.ip;
-    const chain = first(request.headers['x-forwarded-for']);
     const { traceparent, traceId } = traceContextFor(request.headers.traceparent);
     const context: ForwardContext = {
       requestId: request.id,
-      forwardedFor: this.options.trustProxy && chain ? `${chain}, ${remote}` : remote,
+      // Only the client address established under the trusted-hop rule: a chain the client sent
+      // itself is never passed on, so services behind the Gateway cannot be fooled by it.
+      forwardedFor: request.ip,
       forwardedProto: request.protocol,
       traceparent,
       traceId,
