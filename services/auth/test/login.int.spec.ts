@@ -141,6 +141,17 @@ describe('login, registration and the account-state oracle', () => {
     expect((await auth.login(user.email, user.password, uniqueIp())).status).toBe(200);
   });
 
+  it('concurrent wrong guesses cannot pass the lock together: at most 5 are checked, the rest are 429', async () => {
+    const user = await auth.createUser();
+    const ip = uniqueIp();
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, () => auth.login(user.email, 'wrong-password', ip)))
+    ).map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    expect((await auth.login(user.email, user.password, ip)).status).toBe(429);
+  });
+
   it('a successful login clears the failure count', async () => {
     const user = await auth.createUser();
     const ip = uniqueIp();

@@ -25,18 +25,6 @@ export class RateLimiter {
     if (value > rule.limit) this.refuse(rule, ttlMs);
   }
 
-  /** Throws 429 when the limit is already used up, without counting. */
-  async check(rule: RateLimitRule, id: string): Promise<void> {
-    const key = this.key(rule, id);
-    const current = Number((await this.cache.get(key)) ?? 0);
-    if (current >= rule.limit) this.refuse(rule, (await this.cache.ttlMs(key)) ?? rule.windowMs);
-  }
-
-  /** Counts one attempt without refusing it (failed logins: the next attempt is the one refused). */
-  async count(rule: RateLimitRule, id: string): Promise<void> {
-    await this.cache.increment(this.key(rule, id), rule.windowMs);
-  }
-
   async reset(rule: RateLimitRule, id: string): Promise<void> {
     await this.cache.del(this.key(rule, id));
   }

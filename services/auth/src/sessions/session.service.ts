@@ -67,7 +67,9 @@ export class SessionService {
     const failureKey = `${input.email}|${meta.ip}`;
     try {
       await this.limiter.hit(this.limits.loginPerIp, meta.ip);
-      await this.limiter.check(this.limits.loginFailures, failureKey);
+      // Every attempt takes a slot before the password is checked, atomically: concurrent guesses
+      // cannot all pass a "fewer than 5 failures so far" test. A success gives the slots back.
+      await this.limiter.hit(this.limits.loginFailures, failureKey);
     } catch (error) {
       this.metrics.login('rate_limited');
       throw error;
@@ -79,7 +81,6 @@ export class SessionService {
     const actor: Actor = { id: user?.id ?? null, type: 'user', meta };
 
     if (!user || !valid) {
-      await this.limiter.count(this.limits.loginFailures, failureKey);
       this.metrics.login('invalid_credentials');
       await this.audit.recordAlone(actor, [
         {
@@ -224,13 +225,13 @@ export class SessionService {
     const user = await this.users.findById(this.requireUser(principal));
     if (!user || !isActive(user)) throw userDisabled();
     const failureKey = `${user.email}|${meta.ip}`;
-    await this.limiter.check(this.limits.loginFailures, failureKey);
+    await this.limiter.hit(this.limits.loginFailures, failureKey);
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
-      await this.limiter.count(this.limits.loginFailures, failureKey);
       throw new Invalid('The current password is wrong.', 'invalid_current_password', {
         errors: [{ field: 'currentPassword', message: 'is wrong' }],
       });
     }
+    await this.limiter.reset(this.limits.loginFailures, failureKey);
     this.assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
     if (input.newPassword === input.currentPassword) {
       throw new Invalid('The new password must differ from the current one.', 'password_unchanged', {
