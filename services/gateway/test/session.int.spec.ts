@@ -144,6 +144,11 @@ describe('sessions through the Gateway: cookie mode, CSRF, refresh, logout, cut-
     expect(missing.status).toBe(403);
     expect(await missing.json()).toMatchObject({ code: 'csrf_failed' });
 
+    // An empty Authorization header does not turn a cookie-authenticated request into a Bearer one.
+    const emptyAuthorization = await post({ authorization: '' });
+    expect(emptyAuthorization.status).toBe(403);
+    expect(await emptyAuthorization.json()).toMatchObject({ code: 'csrf_failed' });
+
     const csrf = cookies.get('crm_csrf')?.value ?? '';
     const [nonce = ''] = csrf.split('.');
     const wrong = await post({ 'x-csrf-token': `${nonce}.forged-signature` });

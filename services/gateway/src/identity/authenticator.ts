@@ -38,7 +38,10 @@ export class Authenticator {
    * the two cache round trips overlap; a disabled account wins over its error.
    */
   async authenticate(headers: Headers, alongside?: (principal: Principal) => Promise<void>): Promise<Identity> {
-    const hasAuthorization = headers.authorization !== undefined;
+    // Decided exactly as extractAccessToken decides: an empty Authorization header counts as absent,
+    // so a token taken from the cookie is always treated as cookie-borne (CSRF and Origin checks).
+    const authorization = Array.isArray(headers.authorization) ? headers.authorization[0] : headers.authorization;
+    const hasAuthorization = Boolean(authorization);
     const token = extractAccessToken(headers);
     if (!token) {
       throw hasAuthorization
