@@ -20,6 +20,9 @@ export function disabledUserKey(userId: string): string {
   return `auth:disabled:${userId}`;
 }
 
+/** Cache pub/sub channel on which Auth announces a disabled account (message: the user id). */
+export const USER_DISABLED_CHANNEL = 'auth:user-disabled';
+
 /**
  * Global guard: every route needs a valid token unless marked `@Public()`; `@Roles(...)` narrows it.
  * A disabled account answers 403 `user_disabled` (not 401): the token itself is fine, and a 401

@@ -140,7 +140,9 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
 
   await streams.start();
   monitor.start();
+  const stopWatchingDisabled = await relay.watchDisabledUsers(options.authCache ?? cache);
   const releaseInfrastructure = async (): Promise<void> => {
+    await stopWatchingDisabled();
     await streams.stop();
     await monitor.stop();
     await sseDispatcher.destroy();

@@ -173,6 +173,29 @@ describe('SSE relay', () => {
     await eventually(async () => (upstream.connections === 0 ? true : undefined));
   });
 
+  it('ends the streams of a user the moment the account is disabled (announced by Auth, not waiting for a heartbeat)', async () => {
+    const quiet = await h.startGateway({
+      ...SSE_ENV,
+      GATEWAY_UPSTREAM_SSE_HEARTBEAT_INTERVAL: '600000',
+      GATEWAY_UPSTREAM_CRM_SSE_URL: upstream.url,
+    });
+    try {
+      const victim = await h.createUser();
+      const client = await open('/api/v1/streams/deals', victim.tokens.accessToken, {}, quiet.url);
+      expect(client.status).toBe(200);
+      const disable = await fetch(`${h.url}/api/v1/users/${victim.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${await h.adminToken()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled: false }),
+      });
+      expect(disable.status).toBe(200);
+      await client.waitFor((c) => c.ended, 3000);
+      expect(client.ofType('error').map((frame) => frame.data)).toEqual(['{"code":"user_disabled"}']);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('tears down cleanly: a client that leaves closes its upstream stream and registration', async () => {
     const leaving = await h.createUser();
     const client = await open('/api/v1/streams/deals', leaving.tokens.accessToken);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { disabledUserKey } from '@polis/auth-kit';
+import { disabledUserKey, USER_DISABLED_CHANNEL } from '@polis/auth-kit';
 import type { Cache } from '@polis/cache';
 import type { AuthConfig } from '../auth.config.js';
 import { AUTH_CONFIG, CACHE } from '../auth.tokens.js';
@@ -25,6 +25,8 @@ export class AccountCutoff {
     const ttlMs = Math.max(this.config.ttl.accessMs, this.config.ttl.telegramMs) + VERIFIER_SKEW_MS;
     await this.cache.set(disabledUserKey(userId), '1', { ttlMs });
     await this.refreshTokens.revokeUser(userId, { disabled: true });
+    // Long-lived connections (SSE streams) checked the key once when they opened: tell them now.
+    await this.cache.publish(USER_DISABLED_CHANNEL, userId);
   }
 
   async restore(userId: string): Promise<void> {

@@ -60,7 +60,7 @@ export class Authenticator {
     return { principal, viaCookie: !hasAuthorization };
   }
 
-  private async isDisabled(userId: string): Promise<boolean> {
+  async isDisabled(userId: string): Promise<boolean> {
     try {
       return (await this.options.authCache.get(disabledUserKey(userId))) !== null;
     } catch (error) {

@@ -1,5 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Principal } from '@polis/auth-kit';
+import { USER_DISABLED_CHANNEL } from '@polis/auth-kit';
+import type { Cache } from '@polis/cache';
 import { type Logger, NotFound } from '@polis/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Dispatcher, request as undiciRequest } from 'undici';
@@ -121,6 +123,20 @@ export class SseRelay {
   closeAll(): void {
     for (const connection of [...this.connections]) connection.close();
   }
+
+  /**
+   * Ends the streams of a user whose account was just disabled: Auth announces it on the cache,
+   * and each heartbeat also checks the disabled key in case an announcement was missed.
+   */
+  async watchDisabledUsers(authCache: Cache): Promise<() => Promise<void>> {
+    return authCache.subscribe(USER_DISABLED_CHANNEL, (userId) => this.cutOff(userId));
+  }
+
+  cutOff(userId: string): void {
+    for (const connection of [...this.connections]) {
+      if (connection.userId === userId) connection.fail('user_disabled');
+    }
+  }
 }
 
 interface ConnectionOptions {
@@ -148,6 +164,10 @@ class SseConnection {
     private readonly options: ConnectionOptions,
   ) {
     this.lastEventId = options.lastEventId;
+  }
+
+  get userId(): string {
+    return this.options.principal.userId;
   }
 
   start(): void {
@@ -202,6 +222,11 @@ class SseConnection {
       this.options.response.write(`event: heartbeat\ndata: ${JSON.stringify(data)}\n\n`);
     }
     void this.deps.registry.refresh(principal.userId, connectionId);
+    if (principal.type === 'access') {
+      void this.deps.authenticator.isDisabled(principal.userId).then((disabled) => {
+        if (disabled) this.fail('user_disabled');
+      });
+    }
   }
 
   private scheduleReconnect(target: StreamTarget): void {
