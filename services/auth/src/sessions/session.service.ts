@@ -155,7 +155,15 @@ export class SessionService {
     const racing = await this.refreshTokens.readGrace(token);
     if (racing) return racing;
 
-    const marker = await this.refreshTokens.rotatedMarker(token);
+    let marker = await this.refreshTokens.rotatedMarker(token);
+    if (!marker) {
+      // The winner takes the token and writes its rotation marker in two steps; a racing request
+      // can fall between them. Look once more before calling the token unknown.
+      await sleep(GRACE_POLL_MS);
+      const late = await this.refreshTokens.readGrace(token);
+      if (late) return late;
+      marker = await this.refreshTokens.rotatedMarker(token);
+    }
     if (marker) {
       const graceEnds = marker.at + this.config.ttl.refreshReuseGraceMs;
       if (Date.now() <= graceEnds) {
