@@ -429,6 +429,22 @@ describe('deals', () => {
       expect(client.body).toMatchObject({ status: 409, code: 'client_has_deals' });
     });
 
+    it('refuses to delete a client whose only live deal belongs to someone the caller cannot see', async () => {
+      const created = await owner().post('/clients', { name: 'Клиент с чужой сделкой' });
+      const clientId = String(created.body.id);
+      const colleagues = await admin().post<Deal>('/deals', {
+        clientId,
+        title: 'Сделка коллеги',
+        ownerId: DEMO_CRM_USERS.olga,
+        nextReviewAt: T,
+      });
+      expect(colleagues.status).toBe(201);
+      expect((await owner().get(`/deals/${colleagues.body.id}`)).status).toBe(404);
+      const refused = await owner().patch(`/clients/${clientId}`, { isDeleted: true });
+      expect(refused.body).toMatchObject({ status: 409, code: 'client_has_deals' });
+      expect((await owner().get(`/clients/${clientId}`)).status).toBe(200);
+    });
+
     it('soft-deletes a client without deals (owner or admin) and hides it', async () => {
       const created = await owner().post('/clients', { name: 'Удаляемый' });
       const id = String(created.body.id);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { NO_MANAGER, type ParsedClientsQuery } from '@polis/contracts';
-import type { Executor } from '@polis/db';
+import { type Executor, queryRows } from '@polis/db';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Caller } from '../common/caller.js';
 import { CURSOR_PATTERNS, decodeCursor, encodeCursor } from '../common/cursor.js';
 import { fullTextMatch } from '../common/sql.js';
 import { clientVisibility } from '../common/visibility.js';
-import { clients, deals } from '../db/schema.js';
+import { clients } from '../db/schema.js';
 
 const clientColumns = {
   id: clients.id,
@@ -68,13 +68,10 @@ export class ClientRepository {
     return row as ClientRecord;
   }
 
+  /** Counts deals the caller cannot see too (a SECURITY DEFINER function): see migration 0003. */
   async hasLiveDeals(tx: Executor, clientId: string): Promise<boolean> {
-    const rows = await tx
-      .select({ id: deals.id })
-      .from(deals)
-      .where(and(eq(deals.clientId, clientId), eq(deals.isDeleted, false)))
-      .limit(1);
-    return rows.length > 0;
+    const rows = await queryRows<{ live: boolean }>(tx, sql`select crm.client_has_live_deals(${clientId}) as live`);
+    return rows[0]?.live === true;
   }
 
   /** By name, then id; keyset pages. */
