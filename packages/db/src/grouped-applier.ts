@@ -26,7 +26,9 @@ interface Pending {
  * effect runs in turn, and each caller's promise settles only after the commit — so a message is
  * acknowledged only once its effect is durable, exactly as with `applyOnce`. When an effect throws,
  * the group rolls back and each of its events is applied on its own (`applyOnce`), so only the
- * failing one is rejected and retried by the bus.
+ * failing one is rejected and retried by the bus. Effects share the transaction, so they must not
+ * change its settings (`SET LOCAL`, `set_config(..., true)`, `SET LOCAL ROLE`): the next effect of
+ * the group would inherit them. Consumers that act as a user use `applyOnce` instead.
  */
 export class GroupedApplier {
   private readonly processed;
