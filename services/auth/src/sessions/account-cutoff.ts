@@ -29,6 +29,11 @@ export class AccountCutoff {
     await this.cache.publish(USER_DISABLED_CHANNEL, userId);
   }
 
+  /** Whether the account was cut off (disabled) and not restored since. */
+  async isCutOff(userId: string): Promise<boolean> {
+    return (await this.cache.get(disabledUserKey(userId))) !== null;
+  }
+
   async restore(userId: string): Promise<void> {
     await this.cache.del(disabledUserKey(userId));
   }

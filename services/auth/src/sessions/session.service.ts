@@ -332,6 +332,12 @@ export class SessionService {
   private async pairFor(user: UserRow, amr: string[], familyId: string): Promise<TokenPair> {
     const roles = await this.users.roleNames(user.id);
     const refresh = await this.refreshTokens.issue(user.id, familyId);
+    // A disable that ran while this token was being issued may have missed it: the cut-off sets
+    // its key before revoking, so either it revoked this token or the key is visible here.
+    if (await this.cutoff.isCutOff(user.id)) {
+      await this.refreshTokens.revokeFamily(user.id, refresh.familyId);
+      throw userDisabled();
+    }
     const access = await this.issuer.access(user, roles, { amr, sessionId: refresh.familyId });
     return {
       tokenType: 'Bearer',
