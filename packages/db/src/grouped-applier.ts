@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from './database.port.js';
 import { processedEventsTable } from './platform-tables.js';
 import { applyOnce } from './processed-events.js';
+import { queryRows } from './query-rows.js';
 
 export interface GroupedApplierOptions {
   schema: string;
@@ -98,12 +100,15 @@ export class GroupedApplier {
     return this.db.transaction(async (tx) => {
       // Sorted, so two concurrent groups lock shared ids in the same order (no deadlock).
       const ids = [...new Set(group.map((item) => item.eventId))].sort();
-      const inserted = await tx
-        .insert(this.processed)
-        .values(ids.map((eventId) => ({ consumer: this.options.consumer, eventId })))
-        .onConflictDoNothing()
-        .returning({ eventId: this.processed.eventId });
-      const fresh = new Set(inserted.map((row) => row.eventId));
+      // One JSON array parameter instead of two bound parameters per id.
+      const inserted = await queryRows<{ event_id: string }>(
+        tx,
+        sql`insert into ${this.processed} (consumer, event_id)
+            select ${this.options.consumer}, value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)
+            on conflict do nothing
+            returning event_id`,
+      );
+      const fresh = new Set(inserted.map((row) => row.event_id));
       const outcomes = new Map<Pending, boolean>();
       for (const item of group) {
         // False for a duplicate inside the group, or an event another transaction already applied.

@@ -6,12 +6,14 @@ import { type OutboxTable, outboxTable } from './platform-tables.js';
 import { queryRows } from './query-rows.js';
 import { SerialQueue } from './serial-queue.js';
 
-/** Rows per INSERT statement: keeps the bind-parameter count far below PostgreSQL's 65,535. */
+/** Events per INSERT statement: bounds the size of one JSON parameter. */
 const INSERT_CHUNK = 1000;
 
 /**
  * Writes events to `<schema>.outbox`. Call it with the transaction that makes the state change, so
  * the events exist exactly when the change does; the relay publishes them after commit.
+ * The rows travel as one JSON array parameter that PostgreSQL unpacks in order: far cheaper than
+ * binding four parameters per row, and `seq` follows the order of `messages`.
  */
 export async function enqueueEvents(executor: Executor, schema: string, messages: OutgoingMessage[]): Promise<void> {
   const outbox = outboxTable(schema);
@@ -22,7 +24,12 @@ export async function enqueueEvents(executor: Executor, schema: string, messages
       routingKey: message.routingKey,
       event: message.event,
     }));
-    await executor.insert(outbox).values(rows);
+    await executor.execute(
+      sql`insert into ${outbox} (id, exchange, routing_key, event)
+          select (row->>'id')::uuid, row->>'exchange', row->>'routingKey', row->'event'
+          from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as input(row, position)
+          order by position`,
+    );
   }
 }
 
@@ -279,15 +286,11 @@ export class OutboxRelay {
 
   private async markPublished(executor: Executor, rows: PendingRow[]): Promise<void> {
     const { outbox } = this;
-    await executor
-      .update(outbox)
-      .set({ publishedAt: sql`now()`, attempts: sql`${outbox.attempts} + 1` })
-      .where(
-        inArray(
-          outbox.id,
-          rows.map((row) => row.id),
-        ),
-      );
+    const ids = JSON.stringify(rows.map((row) => row.id));
+    await executor.execute(
+      sql`update ${outbox} set published_at = now(), attempts = attempts + 1
+          where id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb))`,
+    );
   }
 
   /** Runs after the batch's transaction rolled back, so the count survives the failure. */
