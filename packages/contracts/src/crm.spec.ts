@@ -8,6 +8,7 @@ import {
   dealStatusInputSchema,
   dealsQuerySchema,
   moneySchema,
+  paymentAmountSchema,
   positiveMoneySchema,
   STAGE_TO_STATUS,
   STATUS_TO_STAGE,
@@ -25,6 +26,15 @@ describe('crm contracts', () => {
     expect(moneySchema.safeParse(150000).success).toBe(false);
     expect(positiveMoneySchema.safeParse('0.00').success).toBe(false);
     expect(positiveMoneySchema.safeParse('0.01').success).toBe(true);
+  });
+
+  it('accepts payment amounts as strict positive decimal strings only', () => {
+    for (const good of ['1', '0.01', '150000.00', '999999999999.99', '10.5'])
+      expect(paymentAmountSchema.safeParse(good).success).toBe(true);
+    for (const bad of ['0', '0.00', '-0', '-1', '+1', '1e3', '12.345', '1,5', 'NaN', '007', '1.', '.5', ' 1', '']) {
+      expect(paymentAmountSchema.safeParse(bad).success).toBe(false);
+    }
+    expect(paymentAmountSchema.safeParse(1000).success).toBe(false);
   });
 
   it('accepts only real calendar dates', () => {

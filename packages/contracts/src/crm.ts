@@ -589,6 +589,157 @@ export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 export const policyDocumentsSchema = z.array(policyDocumentSchema);
 
 /* ----------------------------------------------------------------------------------------------
+ * Payments and their income / expense lines (domain.md §2.8–2.9, §3.4)
+ * -------------------------------------------------------------------------------------------- */
+
+export const PAYMENT_STATUSES = ['scheduled', 'partially_paid', 'paid', 'cancelled'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** RUB only in v1; other ISO 4217 codes parse, and the service answers `unsupported_currency`. */
+export const PAYMENT_CURRENCIES = ['RUB'] as const;
+export const MOVEMENT_DIRECTIONS = ['incomes', 'expenses'] as const;
+export type MovementDirection = (typeof MOVEMENT_DIRECTIONS)[number];
+
+/**
+ * A payment amount: a decimal string greater than zero, at most 12 integer digits without leading
+ * zeros and at most 2 decimals. `1e3`, `12.345`, `-0`, `+1`, `1,5`, `NaN`, `007` and numbers fail.
+ */
+export const paymentAmountSchema = z
+  .string()
+  .regex(
+    /^(?:0|[1-9]\d{0,11})(?:\.\d{1,2})?$/,
+    'must be a decimal amount with at most 2 decimals and no leading zeros, e.g. "150000.00"',
+  )
+  .refine((value) => /[1-9]/.test(value), 'must be greater than 0');
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
+export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
+
+export const paymentListParamsSchema = z.strictObject({ dealId: idSchema, policyId: idSchema });
+export const paymentParamsSchema = paymentListParamsSchema.extend({ paymentId: idSchema });
+export const movementParamsSchema = paymentParamsSchema.extend({ movementId: idSchema });
+
+const includeSchema = repeatable(z.enum(MOVEMENT_DIRECTIONS));
+const commentSchema = z.string().max(500).nullable().optional();
+
+export const createPaymentRequestSchema = z.strictObject({
+  plannedAmount: paymentAmountSchema,
+  currency: currencySchema,
+  plannedDate: dateSchema.nullable().optional(),
+  comment: commentSchema,
+  /** Closes the payment by hand (with `recordedById`, default the caller): it is paid. */
+  actualDate: dateSchema.nullable().optional(),
+  recordedById: idSchema.nullable().optional(),
+  createdById: idSchema.optional(),
+});
+export type CreatePaymentRequest = z.infer<typeof createPaymentRequestSchema>;
+
+export const updatePaymentRequestSchema = z
+  .strictObject({
+    plannedDate: dateSchema.nullable().optional(),
+    plannedAmount: paymentAmountSchema.optional(),
+    currency: currencySchema.optional(),
+    comment: commentSchema,
+    /** A date closes the payment by hand; null reopens it (status derives from the incomes again). */
+    actualDate: dateSchema.nullable().optional(),
+    recordedById: idSchema.optional(),
+    /** Administrators only; final. */
+    status: z.literal('cancelled').optional(),
+    version: versionSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'version'), {
+    message: 'at least one field must be given',
+  });
+export type UpdatePaymentRequest = z.infer<typeof updatePaymentRequestSchema>;
+
+/** `POST .../payments/schedule`: installments of the policy's premium, adding up to it to the kopeck. */
+export const paymentScheduleRequestSchema = z.strictObject({
+  count: z.number().int().min(1).max(60),
+  firstDate: dateSchema,
+  intervalMonths: z.number().int().min(1).max(12),
+});
+export type PaymentScheduleRequest = z.infer<typeof paymentScheduleRequestSchema>;
+
+export const paymentsQuerySchema = z.strictObject({
+  status: repeatable(paymentStatusSchema).optional(),
+  include: includeSchema.optional(),
+  limit: limitSchema,
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type PaymentsQuery = z.input<typeof paymentsQuerySchema>;
+export type ParsedPaymentsQuery = z.output<typeof paymentsQuerySchema>;
+
+export const paymentQuerySchema = z.strictObject({ include: includeSchema.optional() });
+export type ParsedPaymentQuery = z.output<typeof paymentQuerySchema>;
+
+const categorySchema = z.string().trim().min(1, 'must not be empty').max(64);
+const noteSchema = z.string().max(300).nullable().optional();
+
+export const createMovementRequestSchema = z.strictObject({
+  amount: paymentAmountSchema,
+  currency: currencySchema,
+  category: categorySchema,
+  postedAt: dateSchema,
+  note: noteSchema,
+});
+export type CreateMovementRequest = z.infer<typeof createMovementRequestSchema>;
+
+export const updateMovementRequestSchema = z
+  .strictObject({
+    amount: paymentAmountSchema.optional(),
+    currency: currencySchema.optional(),
+    category: categorySchema.optional(),
+    postedAt: dateSchema.optional(),
+    note: noteSchema,
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'at least one field must be given' });
+export type UpdateMovementRequest = z.infer<typeof updateMovementRequestSchema>;
+
+export const deleteMovementQuerySchema = z.strictObject({ deletedById: idSchema.optional() });
+
+/** An income or expense line; the direction comes from the route. */
+export const movementSchema = z.object({
+  id: idSchema,
+  paymentId: idSchema,
+  amount: z.string(),
+  currency: z.string(),
+  category: z.string(),
+  postedAt: z.string(),
+  note: z.string().nullable(),
+  createdById: idSchema.nullable(),
+  updatedById: idSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Movement = z.infer<typeof movementSchema>;
+export const movementsSchema = z.array(movementSchema);
+
+export const paymentSchema = z.object({
+  id: idSchema,
+  dealId: idSchema,
+  policyId: idSchema,
+  sequence: z.number().int(),
+  status: paymentStatusSchema,
+  plannedDate: z.string().nullable(),
+  actualDate: z.string().nullable(),
+  plannedAmount: z.string(),
+  currency: z.string(),
+  comment: z.string().nullable(),
+  createdById: idSchema.nullable(),
+  updatedById: idSchema.nullable(),
+  recordedById: idSchema.nullable(),
+  incomesTotal: z.string(),
+  expensesTotal: z.string(),
+  netTotal: z.string(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  incomes: movementsSchema.optional(),
+  expenses: movementsSchema.optional(),
+});
+export type Payment = z.infer<typeof paymentSchema>;
+export const paymentsPageSchema = z.object({ items: z.array(paymentSchema), total: z.number().int() });
+export type PaymentsPage = z.infer<typeof paymentsPageSchema>;
+
+/* ----------------------------------------------------------------------------------------------
  * Events on `crm.events` (interfaces.md §4.3, camelCase data) and the `deals` SSE stream
  * -------------------------------------------------------------------------------------------- */
 
@@ -606,6 +757,15 @@ export const CRM_EVENT_KEYS = [
   'deal.calculation.status.archived',
   'deal.participant.added',
   'deal.participant.removed',
+  'deal.payment.created',
+  'deal.payment.updated',
+  'deal.payment.deleted',
+  'deal.payment.income.created',
+  'deal.payment.income.updated',
+  'deal.payment.income.deleted',
+  'deal.payment.expense.created',
+  'deal.payment.expense.updated',
+  'deal.payment.expense.deleted',
   'policy.created',
   'policy.updated',
   'client.created',
@@ -724,6 +884,55 @@ export const clientUpdatedDataSchema = z.object({
   actorId: actorIdSchema,
 });
 
+/** PaymentData of interfaces.md §4.3: the full payment with its live lines. */
+export const paymentDataSchema = paymentSchema.extend({ incomes: movementsSchema, expenses: movementsSchema });
+export type PaymentData = z.infer<typeof paymentDataSchema>;
+export const paymentEventDataSchema = z.object({
+  dealId: idSchema,
+  policyId: idSchema,
+  payment: paymentDataSchema,
+  actorId: actorIdSchema,
+});
+export const paymentDeletedDataSchema = z.object({
+  dealId: idSchema,
+  policyId: idSchema,
+  paymentId: idSchema,
+  deletedAt: z.string(),
+  actorId: actorIdSchema,
+});
+const lineBase = { dealId: idSchema, policyId: idSchema, paymentId: idSchema, actorId: actorIdSchema };
+const lineFields = {
+  paymentId: idSchema,
+  amount: z.string(),
+  currency: z.string(),
+  category: z.string(),
+  postedAt: z.string(),
+  note: z.string().nullable(),
+  createdById: idSchema.nullable(),
+  updatedById: idSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+const lineDeletedFields = { deletedAt: z.string(), deletedById: idSchema.nullable() };
+export const incomeEventDataSchema = z.object({
+  ...lineBase,
+  income: z.object({ incomeId: idSchema, ...lineFields }),
+  previous: changesSchema.optional(),
+});
+export const incomeDeletedDataSchema = z.object({
+  ...lineBase,
+  income: z.object({ incomeId: idSchema, ...lineDeletedFields }),
+});
+export const expenseEventDataSchema = z.object({
+  ...lineBase,
+  expense: z.object({ expenseId: idSchema, ...lineFields }),
+  previous: changesSchema.optional(),
+});
+export const expenseDeletedDataSchema = z.object({
+  ...lineBase,
+  expense: z.object({ expenseId: idSchema, ...lineDeletedFields }),
+});
+
 /** The `data` schema of every CRM event key (consumers validate with these). */
 export const crmEventDataSchemas = {
   'deal.created': dealCreatedDataSchema,
@@ -739,6 +948,15 @@ export const crmEventDataSchemas = {
   'deal.calculation.status.archived': calculationEventDataSchema,
   'deal.participant.added': participantAddedDataSchema,
   'deal.participant.removed': participantRemovedDataSchema,
+  'deal.payment.created': paymentEventDataSchema,
+  'deal.payment.updated': paymentEventDataSchema,
+  'deal.payment.deleted': paymentDeletedDataSchema,
+  'deal.payment.income.created': incomeEventDataSchema,
+  'deal.payment.income.updated': incomeEventDataSchema,
+  'deal.payment.income.deleted': incomeDeletedDataSchema,
+  'deal.payment.expense.created': expenseEventDataSchema,
+  'deal.payment.expense.updated': expenseEventDataSchema,
+  'deal.payment.expense.deleted': expenseDeletedDataSchema,
   'policy.created': policyCreatedDataSchema,
   'policy.updated': policyUpdatedDataSchema,
   'client.created': clientCreatedDataSchema,

@@ -23,6 +23,9 @@ import { JournalService } from './journal/journal.service.js';
 import { ParticipantController } from './participants/participant.controller.js';
 import { ParticipantRepository } from './participants/participant.repository.js';
 import { ParticipantService } from './participants/participant.service.js';
+import { PaymentController } from './payments/payment.controller.js';
+import { PaymentRepository } from './payments/payment.repository.js';
+import { PaymentService } from './payments/payment.service.js';
 import { PolicyController } from './policies/policy.controller.js';
 import { PolicyRepository } from './policies/policy.repository.js';
 import { PolicyService } from './policies/policy.service.js';
@@ -54,6 +57,7 @@ export class CrmModule {
         JournalController,
         CalculationController,
         PolicyController,
+        PaymentController,
         DealStreamController,
       ],
       providers: [
@@ -70,12 +74,14 @@ export class CrmModule {
         JournalRepository,
         CalculationRepository,
         PolicyRepository,
+        PaymentRepository,
         ClientService,
         DealService,
         ParticipantService,
         JournalService,
         CalculationService,
         PolicyService,
+        PaymentService,
         DealStreamService,
       ],
     };

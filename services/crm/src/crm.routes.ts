@@ -14,6 +14,8 @@ import {
   createCalculationRequestSchema,
   createClientRequestSchema,
   createDealRequestSchema,
+  createMovementRequestSchema,
+  createPaymentRequestSchema,
   createPolicyRequestSchema,
   dealDetailSchema,
   dealIdParamsSchema,
@@ -21,15 +23,26 @@ import {
   dealStageRequestSchema,
   dealsPageSchema,
   dealsQuerySchema,
+  deleteMovementQuerySchema,
   issuePolicyRequestSchema,
   journalEntrySchema,
   journalPageSchema,
   journalQuerySchema,
   linkPolicyDocumentRequestSchema,
+  movementParamsSchema,
+  movementSchema,
+  movementsSchema,
   parkDealRequestSchema,
   participantParamsSchema,
   participantSchema,
   participantsSchema,
+  paymentListParamsSchema,
+  paymentParamsSchema,
+  paymentQuerySchema,
+  paymentScheduleRequestSchema,
+  paymentSchema,
+  paymentsPageSchema,
+  paymentsQuerySchema,
   policiesPageSchema,
   policiesQuerySchema,
   policyDocumentParamsSchema,
@@ -42,11 +55,14 @@ import {
   updateCalculationRequestSchema,
   updateClientRequestSchema,
   updateDealRequestSchema,
+  updateMovementRequestSchema,
+  updatePaymentRequestSchema,
   updatePolicyRequestSchema,
 } from '@polis/contracts';
 import type { RouteResponseSpec, RouteSpec } from '@polis/platform';
 
 const BASE = '/api/v1/crm';
+const PAYMENTS = `${BASE}/deals/{dealId}/policies/{policyId}/payments`;
 const invalid: RouteResponseSpec = { description: 'Invalid input (problem+json, nothing written)' };
 const notFound = (what: string): RouteResponseSpec => ({
   description: `No such ${what}, or the caller may not see it`,
@@ -404,7 +420,7 @@ export const CRM_ROUTES: RouteSpec[] = [
       },
       403: forbidden,
       404: notFound('policy'),
-      409: conflict('invalid_status_transition, policy_closed, version_conflict'),
+      409: conflict('invalid_status_transition, policy_closed, policy_has_payments, version_conflict'),
     },
   },
   {
@@ -441,6 +457,148 @@ export const CRM_ROUTES: RouteSpec[] = [
       404: { description: 'policy_not_found, document_not_linked' },
     },
   },
+  // Payments of a deal's policy and their lines
+  {
+    method: 'GET',
+    path: PAYMENTS,
+    summary: "The policy's live payments by sequence (offset pages; include=incomes/expenses)",
+    tags: ['payments'],
+    params: paymentListParamsSchema,
+    query: paymentsQuerySchema,
+    responses: {
+      200: { description: 'A page of payments', schema: paymentsPageSchema },
+      400: invalid,
+      404: notFound('policy in this deal'),
+    },
+  },
+  {
+    method: 'POST',
+    path: PAYMENTS,
+    summary: 'Plan a payment (RUB); actualDate closes it by hand',
+    tags: ['payments'],
+    params: paymentListParamsSchema,
+    body: createPaymentRequestSchema,
+    responses: {
+      201: { description: 'The payment', schema: paymentSchema },
+      400: { description: 'validation_error, unsupported_currency, actual_date_in_future' },
+      404: notFound('policy in this deal'),
+    },
+  },
+  {
+    method: 'POST',
+    path: `${PAYMENTS}/schedule`,
+    summary: "Plan the policy's premium as installments that add up to it to the kopeck",
+    tags: ['payments'],
+    params: paymentListParamsSchema,
+    body: paymentScheduleRequestSchema,
+    responses: {
+      201: { description: 'The planned payments', schema: paymentsPageSchema },
+      400: { description: 'validation_error, premium_required' },
+      404: notFound('policy in this deal'),
+      409: conflict('payments_already_scheduled'),
+    },
+  },
+  {
+    method: 'GET',
+    path: `${PAYMENTS}/{paymentId}`,
+    summary: 'One payment (include=incomes/expenses)',
+    tags: ['payments'],
+    params: paymentParamsSchema,
+    query: paymentQuerySchema,
+    responses: {
+      200: { description: 'The payment', schema: paymentSchema },
+      400: invalid,
+      404: { description: 'policy_not_found, payment_not_found' },
+    },
+  },
+  {
+    method: 'PATCH',
+    path: `${PAYMENTS}/{paymentId}`,
+    summary: 'Edit, close by hand (actualDate) or cancel (administrators) a payment',
+    tags: ['payments'],
+    params: paymentParamsSchema,
+    body: updatePaymentRequestSchema,
+    responses: {
+      200: { description: 'The payment', schema: paymentSchema },
+      400: { description: 'validation_error, unsupported_currency, actual_date_in_future' },
+      403: forbidden,
+      404: { description: 'policy_not_found, payment_not_found' },
+      409: conflict('payment_cancelled, payment_has_transactions, version_conflict'),
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${PAYMENTS}/{paymentId}`,
+    summary: 'Soft-delete a payment without live lines',
+    tags: ['payments'],
+    params: paymentParamsSchema,
+    responses: {
+      204: { description: 'Deleted' },
+      400: invalid,
+      404: { description: 'policy_not_found, payment_not_found' },
+      409: conflict('payment_has_transactions'),
+    },
+  },
+  ...(['incomes', 'expenses'] as const).flatMap((direction): RouteSpec[] => {
+    const what = direction === 'incomes' ? 'income' : 'expense';
+    const lines = `${PAYMENTS}/{paymentId}/${direction}`;
+    return [
+      {
+        method: 'GET',
+        path: lines,
+        summary: `The payment's live ${what} lines`,
+        tags: ['payments'],
+        params: paymentParamsSchema,
+        responses: {
+          200: { description: 'Lines', schema: movementsSchema },
+          400: invalid,
+          404: notFound('payment'),
+        },
+      },
+      {
+        method: 'POST',
+        path: lines,
+        summary: `Record an ${what} line; totals and status follow`,
+        tags: ['payments'],
+        params: paymentParamsSchema,
+        body: createMovementRequestSchema,
+        responses: {
+          201: { description: 'The line', schema: movementSchema },
+          400: { description: 'validation_error, currency_mismatch, posted_at_in_future, amount_out_of_range' },
+          404: notFound('payment'),
+          409: conflict('payment_cancelled'),
+        },
+      },
+      {
+        method: 'PATCH',
+        path: `${lines}/{movementId}`,
+        summary: `Edit an ${what} line`,
+        tags: ['payments'],
+        params: movementParamsSchema,
+        body: updateMovementRequestSchema,
+        responses: {
+          200: { description: 'The line', schema: movementSchema },
+          400: { description: 'validation_error, currency_mismatch, posted_at_in_future, amount_out_of_range' },
+          404: { description: `payment_not_found, ${what}_not_found` },
+          409: conflict('payment_cancelled'),
+        },
+      },
+      {
+        method: 'DELETE',
+        path: `${lines}/{movementId}`,
+        summary: `Soft-delete an ${what} line (deletedById goes into the event)`,
+        tags: ['payments'],
+        params: movementParamsSchema,
+        query: deleteMovementQuerySchema,
+        responses: {
+          204: { description: 'Deleted' },
+          400: invalid,
+          404: { description: `payment_not_found, ${what}_not_found` },
+          409: conflict('payment_cancelled'),
+        },
+      },
+    ];
+  }),
   // Stream
   {
     method: 'GET',

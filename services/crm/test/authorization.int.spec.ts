@@ -89,6 +89,18 @@ describe('authorization', () => {
   }
 
   const base = '/api/v1/crm';
+  const PAYMENTS = '/api/v1/crm/deals/{dealId}/policies/{policyId}/payments';
+
+  /** A payment (sequence 1) on a fresh policy of D1: its path and id. */
+  async function freshPayment(): Promise<{ path: string; paymentId: string }> {
+    const policyId = await freshPolicy(D.D1, 'active');
+    const paymentId = randomUUID();
+    await crm.sql(
+      `insert into crm.payments (id, deal_id, policy_id, sequence, planned_amount) values ($1, $2, $3, 1, 1000)`,
+      [paymentId, D.D1, policyId],
+    );
+    return { path: `${base}/deals/${D.D1}/policies/${policyId}/payments/${paymentId}`, paymentId };
+  }
   const routes: RouteCase[] = [
     {
       name: 'list clients',
@@ -376,6 +388,109 @@ describe('authorization', () => {
       },
       expected: onD1(204, 204, 204),
     },
+    {
+      name: 'list payments',
+      method: 'GET',
+      template: `${PAYMENTS}`,
+      prepare: async () => ({ path: (await freshPayment()).path.replace(/\/[^/]+$/, '') }),
+      expected: onD1(200, 200, 200),
+    },
+    {
+      name: 'create payment',
+      method: 'POST',
+      template: `${PAYMENTS}`,
+      prepare: async () => ({
+        path: (await freshPayment()).path.replace(/\/[^/]+$/, ''),
+        body: { plannedAmount: '100.00', currency: 'RUB' },
+      }),
+      expected: onD1(201, 201, 201),
+    },
+    {
+      name: 'schedule payments',
+      method: 'POST',
+      template: `${PAYMENTS}/schedule`,
+      prepare: async () => {
+        const policyId = await freshPolicy(D.D1, 'active');
+        await crm.sql('update crm.policies set premium = 1000 where id = $1', [policyId]);
+        return {
+          path: `${base}/deals/${D.D1}/policies/${policyId}/payments/schedule`,
+          body: { count: 2, firstDate: T, intervalMonths: 6 },
+        };
+      },
+      expected: onD1(201, 201, 201),
+    },
+    {
+      name: 'get payment',
+      method: 'GET',
+      template: `${PAYMENTS}/{paymentId}`,
+      prepare: async () => ({ path: (await freshPayment()).path }),
+      expected: onD1(200, 200, 200),
+    },
+    {
+      name: 'edit payment',
+      method: 'PATCH',
+      template: `${PAYMENTS}/{paymentId}`,
+      prepare: async () => ({ path: (await freshPayment()).path, body: { comment: 'Матрица' } }),
+      expected: onD1(200, 200, 200),
+    },
+    {
+      name: 'cancel payment',
+      method: 'PATCH',
+      template: `${PAYMENTS}/{paymentId}`,
+      prepare: async () => ({ path: (await freshPayment()).path, body: { status: 'cancelled' } }),
+      expected: onD1(200, 403, 403),
+    },
+    {
+      name: 'delete payment',
+      method: 'DELETE',
+      template: `${PAYMENTS}/{paymentId}`,
+      prepare: async () => ({ path: (await freshPayment()).path }),
+      expected: onD1(204, 204, 204),
+    },
+    ...(['incomes', 'expenses'] as const).flatMap((direction): RouteCase[] => {
+      const lineOf = async () => {
+        const payment = await freshPayment();
+        const id = randomUUID();
+        await crm.sql(
+          `insert into crm.payment_${direction} (id, payment_id, amount, category, posted_at) values ($1, $2, 10, 'cash', $3)`,
+          [id, payment.paymentId, T],
+        );
+        return `${payment.path}/${direction}/${id}`;
+      };
+      return [
+        {
+          name: `list ${direction}`,
+          method: 'GET',
+          template: `${PAYMENTS}/{paymentId}/${direction}`,
+          prepare: async () => ({ path: `${(await freshPayment()).path}/${direction}` }),
+          expected: onD1(200, 200, 200),
+        },
+        {
+          name: `add ${direction}`,
+          method: 'POST',
+          template: `${PAYMENTS}/{paymentId}/${direction}`,
+          prepare: async () => ({
+            path: `${(await freshPayment()).path}/${direction}`,
+            body: { amount: '10.00', currency: 'RUB', category: 'cash', postedAt: T },
+          }),
+          expected: onD1(201, 201, 201),
+        },
+        {
+          name: `edit ${direction}`,
+          method: 'PATCH',
+          template: `${PAYMENTS}/{paymentId}/${direction}/{movementId}`,
+          prepare: async () => ({ path: await lineOf(), body: { amount: '20.00' } }),
+          expected: onD1(200, 200, 200),
+        },
+        {
+          name: `delete ${direction}`,
+          method: 'DELETE',
+          template: `${PAYMENTS}/{paymentId}/${direction}/{movementId}`,
+          prepare: async () => ({ path: await lineOf() }),
+          expected: onD1(204, 204, 204),
+        },
+      ];
+    }),
     {
       name: 'deals stream',
       method: 'GET',

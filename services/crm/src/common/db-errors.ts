@@ -14,3 +14,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (found?.code !== '23505') return false;
   return constraint === undefined || found.constraint === constraint;
 }
+
+/** True when a value did not fit its numeric column (a sum beyond `numeric(14,2)`). */
+export function isNumericOverflow(error: unknown): boolean {
+  return databaseErrorOf(error)?.code === '22003';
+}

@@ -3,6 +3,7 @@ import type {
   ClientStatus,
   ClientType,
   DealStatus,
+  PaymentStatus,
   PolicyClosedReason,
   PolicyStatus,
 } from '@polis/contracts';
@@ -171,6 +172,61 @@ export const policyDocuments = crmSchema.table('policy_documents', {
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 
+export const paymentSequences = crmSchema.table('payment_sequences', {
+  policyId: uuid('policy_id')
+    .primaryKey()
+    .references(() => policies.id),
+  lastSequence: integer('last_sequence').notNull(),
+});
+
+export const payments = crmSchema.table('payments', {
+  id: uuid('id').primaryKey(),
+  dealId: uuid('deal_id')
+    .notNull()
+    .references(() => deals.id),
+  policyId: uuid('policy_id')
+    .notNull()
+    .references(() => policies.id),
+  sequence: integer('sequence').notNull(),
+  status: varchar('status', { length: 32 }).$type<PaymentStatus>().notNull(),
+  plannedDate: day('planned_date'),
+  plannedAmount: money('planned_amount').notNull(),
+  currency: varchar('currency', { length: 3 }).notNull(),
+  comment: text('comment'),
+  actualDate: day('actual_date'),
+  recordedById: uuid('recorded_by_id'),
+  createdById: uuid('created_by_id'),
+  updatedById: uuid('updated_by_id'),
+  incomesTotal: money('incomes_total').notNull().default('0'),
+  expensesTotal: money('expenses_total').notNull().default('0'),
+  netTotal: money('net_total').notNull().default('0'),
+  version: integer('version').notNull().default(1),
+  isDeleted: boolean('is_deleted').notNull().default(false),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+/** The columns of an income or expense line: the two tables are identical, the table is the direction. */
+const movementColumns = () => ({
+  id: uuid('id').primaryKey(),
+  paymentId: uuid('payment_id')
+    .notNull()
+    .references(() => payments.id),
+  amount: money('amount').notNull(),
+  currency: varchar('currency', { length: 3 }).notNull(),
+  category: varchar('category', { length: 64 }).notNull(),
+  postedAt: day('posted_at').notNull(),
+  note: text('note'),
+  createdById: uuid('created_by_id'),
+  updatedById: uuid('updated_by_id'),
+  isDeleted: boolean('is_deleted').notNull().default(false),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const paymentIncomes = crmSchema.table('payment_incomes', movementColumns());
+export const paymentExpenses = crmSchema.table('payment_expenses', movementColumns());
+
 export type ClientRow = typeof clients.$inferSelect;
 export type DealRow = typeof deals.$inferSelect;
 export type ParticipantRow = typeof dealParticipants.$inferSelect;
@@ -178,3 +234,5 @@ export type JournalRow = typeof dealJournal.$inferSelect;
 export type CalculationRow = typeof calculations.$inferSelect;
 export type PolicyRow = typeof policies.$inferSelect;
 export type PolicyDocumentRow = typeof policyDocuments.$inferSelect;
+export type PaymentRow = typeof payments.$inferSelect;
+export type MovementRow = typeof paymentIncomes.$inferSelect;

@@ -29,6 +29,7 @@ import {
 import { DealRepository } from '../deals/deal.repository.js';
 import { canManageDeal } from '../deals/deal-rules.js';
 import { type CrmEvent, CrmEvents } from '../events/crm.events.js';
+import { PaymentRepository } from '../payments/payment.repository.js';
 import {
   type NewPolicy,
   POLICY_CALCULATION_CONSTRAINT,
@@ -61,6 +62,7 @@ export class PolicyService {
     private readonly deals: DealRepository,
     private readonly clients: ClientRepository,
     private readonly calculations: CalculationRepository,
+    private readonly payments: PaymentRepository,
     private readonly events: CrmEvents,
   ) {}
 
@@ -189,6 +191,10 @@ export class PolicyService {
 
       if (changed.isDeleted) {
         if (!who.isAdmin && !who.isLead) throw forbidden('Only the lead or an administrator deletes a policy.');
+        // Its payments would be left without a policy to reach them through.
+        if (await this.payments.hasLive(tx, id)) {
+          throw new Conflict('Delete the payments of the policy first.', 'policy_has_payments');
+        }
         // A deleted policy frees its quote (the partial unique index allows one live link).
         if (current.calculationId !== null) {
           changed.calculationId = null;
