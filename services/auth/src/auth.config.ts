@@ -115,6 +115,8 @@ export const authConfigSchema = z.object({
   AUTH_CODE_ATTEMPT_WINDOW: lifetime('PT15M'),
   AUTH_PASSWORD_HASH_MEMORY_KIB: env.int(19_456, { min: 1024 }),
   AUTH_PASSWORD_HASH_ITERATIONS: env.int(2, { min: 1, max: 10 }),
+  CONSUL_HTTP_ADDR: env.url(),
+  CONSUL_HTTP_TOKEN: env.str(),
 });
 export type AuthEnv = z.output<typeof authConfigSchema>;
 
@@ -164,6 +166,8 @@ export interface AuthConfig {
     codeAttemptWindowMs: number;
   };
   passwordHash: { memoryKib: number; iterations: number };
+  /** Registers in Consul (health check on /health) when set, so the Gateway can resolve replicas. */
+  consul?: { url: string; token?: string };
 }
 
 export function toAuthConfig(values: AuthEnv): AuthConfig {
@@ -215,6 +219,10 @@ export function toAuthConfig(values: AuthEnv): AuthConfig {
   if (values.AUTH_JWT_PRIVATE_KEY) config.jwt.privateKey = values.AUTH_JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
   if (values.AUTH_JWT_KEY_ID) config.jwt.keyId = values.AUTH_JWT_KEY_ID;
   if (values.AUTH_BOOTSTRAP_PASSWORD) config.bootstrap.password = values.AUTH_BOOTSTRAP_PASSWORD;
+  if (values.CONSUL_HTTP_ADDR) {
+    config.consul = { url: values.CONSUL_HTTP_ADDR.replace(/\/+$/, '') };
+    if (values.CONSUL_HTTP_TOKEN) config.consul.token = values.CONSUL_HTTP_TOKEN;
+  }
   return config;
 }
 

@@ -56,6 +56,15 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Ru
         cache: () => cache.ping(),
       },
       onShutdown: [() => relay.stop(), async () => keys.close()],
+      ...(config.consul
+        ? {
+            discovery: {
+              consulUrl: config.consul.url,
+              serviceName: 'auth-service',
+              ...(config.consul.token ? { token: config.consul.token } : {}),
+            },
+          }
+        : {}),
     });
     return Object.assign(service, { relay, keys });
   } catch (error) {
