@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database, DbIdentity, Tx } from './database.port.js';
-import { quoteIdentifier } from './sql-identifier.js';
+import { assertIdentifier, quoteIdentifier } from './sql-identifier.js';
 
 export interface IdentityOptions {
   /** Role to act as for the rest of the transaction (`SET LOCAL ROLE`), e.g. `crm_app`. */
@@ -34,19 +34,24 @@ export async function setTransactionIdentity(
   await applyIdentity(tx, identity, validateIdentity(identity, options));
 }
 
-/** Validates before any transaction opens; answers the quoted role, if any. */
+/** Validates before any transaction opens; answers the role to act as, if any. */
 function validateIdentity(identity: DbIdentity, options: IdentityOptions): string | undefined {
   for (const role of identity.roles) {
     if (role.includes(',')) throw new Error(`identity role names cannot contain a comma: "${role}"`);
   }
-  return options.role === undefined ? undefined : quoteIdentifier(options.role, 'database role');
+  if (options.role !== undefined) assertIdentifier(options.role, 'database role');
+  return options.role;
 }
 
-async function applyIdentity(tx: Tx, identity: DbIdentity, quotedRole: string | undefined): Promise<void> {
+/**
+ * One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE`, so the identity and the role
+ * travel in one statement — a request's transaction pays this on every call.
+ */
+async function applyIdentity(tx: Tx, identity: DbIdentity, role: string | undefined): Promise<void> {
+  const settings = sql`set_config('app.user_id', ${identity.userId}, true), set_config('app.roles', ${identity.roles.join(',')}, true)`;
   await tx.execute(
-    sql`select set_config('app.user_id', ${identity.userId}, true), set_config('app.roles', ${identity.roles.join(',')}, true)`,
+    role === undefined ? sql`select ${settings}` : sql`select ${settings}, set_config('role', ${role}, true)`,
   );
-  if (quotedRole) await tx.execute(sql.raw(`set local role ${quotedRole}`));
 }
 
 export interface EnsureRoleOptions {
