@@ -855,6 +855,8 @@ export const policyCreatedDataSchema = z.object({
   calculationId: idSchema.nullable(),
   policyNumber: z.string(),
   status: policyStatusSchema,
+  effectiveFrom: z.string().nullable(),
+  effectiveTo: z.string().nullable(),
   createdAt: z.string(),
   actorId: actorIdSchema,
 });

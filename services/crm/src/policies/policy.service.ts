@@ -338,6 +338,8 @@ export class PolicyService {
         calculationId: row.calculationId,
         policyNumber: row.policyNumber,
         status: row.status,
+        effectiveFrom: row.effectiveFrom,
+        effectiveTo: row.effectiveTo,
         createdAt: row.createdAt.toISOString(),
         actorId: caller.actorId,
       },
