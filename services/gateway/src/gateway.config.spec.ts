@@ -48,7 +48,9 @@ describe('loadGatewayConfig', () => {
       enabled: true,
     });
     expect(upstreams.crm).toMatchObject({ baseUrl: 'http://localhost:8082', enabled: true });
-    expect(upstreams.tasks).toMatchObject({ baseUrl: 'http://localhost:8086', enabled: false });
+    expect(upstreams.tasks).toMatchObject({ baseUrl: 'http://localhost:8086', enabled: true });
+    expect(upstreams.documents).toMatchObject({ baseUrl: 'http://localhost:8084', enabled: true });
+    expect(upstreams.reports).toMatchObject({ baseUrl: 'http://localhost:8087', enabled: false });
     expect(upstreams['telegram-bot']).toMatchObject({
       baseUrl: 'http://localhost:8089',
       serviceName: 'telegram-bot-service',
@@ -59,7 +61,8 @@ describe('loadGatewayConfig', () => {
       path: '/internal/v1/streams/deals',
       enabled: true,
     });
-    expect(loadGatewayConfig({}).sse.channels.tasks).toMatchObject({ upstream: 'tasks', enabled: false });
+    expect(loadGatewayConfig({}).sse.channels.tasks).toMatchObject({ upstream: 'tasks', enabled: true });
+    expect(loadGatewayConfig({}).sse.channels.notifications).toMatchObject({ enabled: false });
   });
 
   it('enables an upstream once its address, service name or GATEWAY_UPSTREAMS names it', () => {

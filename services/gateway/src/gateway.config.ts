@@ -67,6 +67,7 @@ export const gatewayConfigSchema = z.object({
   REDIS_HEARTBEAT_PREFIX: env.str('gateway:sse'),
   GATEWAY_BODY_LIMIT_MB: env.int(1, { min: 1 }),
   DOCUMENTS_MAX_UPLOAD_MB: env.int(25, { min: 1 }),
+  GATEWAY_UPLOAD_TIMEOUT: env.int(600_000, { min: 1 }),
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.int(300, { min: 1 }),
   GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE: env.int(30, { min: 1 }),
   GATEWAY_WEBHOOK_RATE_LIMIT_PER_SECOND: env.int(60, { min: 1 }),
@@ -136,6 +137,8 @@ export interface GatewayConfig {
   limits: {
     jsonBodyBytes: number;
     uploadBodyBytes: number;
+    /** How long an upload or import may take before the upstream answers. */
+    uploadTimeoutMs: number;
     perMinute: number;
     loginPerMinute: number;
     webhookPerSecond: number;
@@ -215,6 +218,7 @@ function toGatewayConfig(values: GatewayEnv): GatewayConfig {
     limits: {
       jsonBodyBytes: values.GATEWAY_BODY_LIMIT_MB * MB,
       uploadBodyBytes: values.DOCUMENTS_MAX_UPLOAD_MB * MB,
+      uploadTimeoutMs: values.GATEWAY_UPLOAD_TIMEOUT,
       perMinute: values.GATEWAY_RATE_LIMIT_PER_MINUTE,
       loginPerMinute: values.GATEWAY_LOGIN_RATE_LIMIT_PER_MINUTE,
       webhookPerSecond: values.GATEWAY_WEBHOOK_RATE_LIMIT_PER_SECOND,

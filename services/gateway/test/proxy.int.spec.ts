@@ -65,12 +65,21 @@ describe('proxying: routing, header hygiene, failures, limits', () => {
         });
         response.end('ok');
       });
+    documents.on('PUT', '/api/v1/documents/slow/content', (request, response) => {
+      request.resume();
+      const timer = setTimeout(() => response.end('stored'), 1500);
+      response.on('close', () => clearTimeout(timer));
+    });
     slow.on('GET', '/api/v1/tasks/slow', (_request, response) => {
       const timer = setTimeout(() => response.end('late'), 2000);
       response.on('close', () => clearTimeout(timer));
     });
     h = await startHarness({
-      env: { GATEWAY_UPSTREAM_TASKS_TIMEOUT: '150', GATEWAY_BODY_LIMIT_MB: '1' },
+      env: {
+        GATEWAY_UPSTREAM_TASKS_TIMEOUT: '150',
+        GATEWAY_UPSTREAM_DOCUMENTS_TIMEOUT: '1000',
+        GATEWAY_BODY_LIMIT_MB: '1',
+      },
       upstreams: {
         crm: { baseUrl: crm.url },
         documents: { baseUrl: documents.url },
@@ -330,6 +339,29 @@ describe('proxying: routing, header hygiene, failures, limits', () => {
       bodySha256: hash.digest('hex'),
     });
     expect(echo.url).toBe('/api/v1/documents/7c1d/content?token=t&expires=1');
+  });
+
+  it('lets a link that carries its own token through without a session; without the token it needs one', async () => {
+    const download = await fetch(`${h.url}/api/v1/documents/7c1d/content?token=t&expires=1&kid=k1`);
+    expect(download.status).toBe(200);
+    expect(await download.json()).toMatchObject({ upstream: 'documents', method: 'GET' });
+    const feed = await fetch(`${h.url}/api/v1/tasks/calendar.ics?token=feed`);
+    expect(feed.status).toBe(200);
+    expect(await feed.json()).toMatchObject({ upstream: 'tasks', url: '/api/v1/tasks/calendar.ics?token=feed' });
+
+    expect((await fetch(`${h.url}/api/v1/documents/7c1d/content`)).status).toBe(401);
+    expect((await fetch(`${h.url}/api/v1/tasks/calendar.ics`)).status).toBe(401);
+    expect((await fetch(`${h.url}/api/v1/documents/7c1d?token=t`)).status).toBe(401);
+  });
+
+  it('gives uploads their own timeout: a slow store is not cut off at the route timeout', async () => {
+    const response = await fetch(`${h.url}/api/v1/documents/slow/content?token=t`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'x'.repeat(1024),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('stored');
   });
 
   it('answers CORS preflights for the web app origin only, with credentials', async () => {

@@ -212,8 +212,8 @@ describe('SSE relay', () => {
   it('refuses streams without a valid token, and channels whose service is not configured', async () => {
     const anonymous = await SseClient.open(`${h.url}/api/v1/streams/deals`);
     expect(anonymous.status).toBe(401);
-    const tasks = await open('/api/v1/streams/tasks', user.tokens.accessToken);
-    expect(tasks.status).toBe(404);
+    const notifications = await open('/api/v1/streams/notifications', user.tokens.accessToken);
+    expect(notifications.status).toBe(404);
     const unknown = await open('/api/v1/streams/everything', user.tokens.accessToken);
     expect(unknown.status).toBe(404);
   });

@@ -36,6 +36,11 @@ function isReadable(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'pipe') === 'function';
 }
 
+function hasTokenParameter(url: string): boolean {
+  const query = url.indexOf('?');
+  return query >= 0 && new URLSearchParams(url.slice(query + 1)).has('token');
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -70,7 +75,7 @@ export class ProxyHandler {
     const { config, limiter } = this.deps;
     const path = pathOf(request.url);
     if (hasDotSegments(path)) throw new Invalid('The request path is not valid.');
-    const route = resolveRoute(request.method, path);
+    const route = resolveRoute(request.method, path, hasTokenParameter(request.url));
     const upstream = route === undefined ? undefined : config.upstreams[route.upstream];
     if (route === undefined || upstream === undefined || !upstream.enabled) {
       throw new NotFound(`No service answers ${path}.`);
@@ -105,6 +110,7 @@ export class ProxyHandler {
 
     const base = await this.deps.resolver.resolve(upstream);
     const options: ForwardOptions = { upstream, base };
+    if (route.upload) options.timeoutMs = Math.max(upstream.timeoutMs, config.limits.uploadTimeoutMs);
     if (identity !== undefined) options.token = identity.principal.token;
 
     const limit = route.upload ? config.limits.uploadBodyBytes : config.limits.jsonBodyBytes;

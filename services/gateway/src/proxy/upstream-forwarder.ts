@@ -31,6 +31,8 @@ export interface ForwardOptions {
   body?: { json: unknown } | { bytes: Buffer; contentType: string };
   /** The verified token to forward as `Authorization: Bearer`. */
   token?: string;
+  /** Replaces the upstream's timeout (uploads take as long as the client needs to send them). */
+  timeoutMs?: number;
   /** The limiter the request body streams through, to tell a 413 from a network failure. */
   bodyLimit?: BodyLimit;
   /** Replaces the cleaned client headers entirely (machine-to-machine calls such as the webhook). */
@@ -139,7 +141,7 @@ export class UpstreamForwarder {
     return reply.from(`${base}${options.url ?? request.url}`, {
       ...body,
       ...(options.method ? { method: options.method } : {}),
-      timeout: upstream.timeoutMs,
+      timeout: options.timeoutMs ?? upstream.timeoutMs,
       // Upstream answers, 503s included, reach the client as they are; nothing is retried.
       retryDelay: () => null,
       rewriteRequestHeaders: (_request, headers) => {

@@ -75,6 +75,22 @@ describe('resolveRoute', () => {
     expect(resolveRoute('PUT', '/api/v1/documents/abc/content')?.upload).toBe(true);
     expect(resolveRoute('PATCH', '/api/v1/documents/abc')?.upload).toBe(false);
     expect(resolveRoute('PUT', '/api/v1/documents/abc/content/x')?.upload).toBe(false);
+    expect(resolveRoute('POST', '/api/v1/crm/payments/import')?.upload).toBe(true);
+    expect(resolveRoute('GET', '/api/v1/crm/payments/import')?.upload).toBe(false);
+  });
+
+  it('lets links that carry their own token through without a session, and only those', () => {
+    expect(resolveRoute('GET', '/api/v1/documents/abc/content', true)?.access).toBe('public');
+    expect(resolveRoute('PUT', '/api/v1/documents/abc/content', true)).toMatchObject({
+      access: 'public',
+      upload: true,
+    });
+    expect(resolveRoute('GET', '/api/v1/tasks/calendar.ics', true)?.access).toBe('public');
+    expect(resolveRoute('GET', '/api/v1/documents/abc/content')?.access).toBe('user');
+    expect(resolveRoute('GET', '/api/v1/tasks/calendar.ics')?.access).toBe('user');
+    expect(resolveRoute('DELETE', '/api/v1/documents/abc/content', true)?.access).toBe('user');
+    expect(resolveRoute('GET', '/api/v1/documents/abc', true)?.access).toBe('user');
+    expect(resolveRoute('GET', '/api/v1/tasks/calendar.ics/x', true)?.access).toBe('user');
   });
 });
 

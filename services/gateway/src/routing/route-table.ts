@@ -10,7 +10,7 @@ export interface ResolvedRoute {
   upstream: UpstreamName;
   access: Access;
   session?: SessionAction;
-  /** A document content upload: the bigger body limit applies. */
+  /** A file upload (document content, payments import): the bigger body limit and timeout apply. */
   upload: boolean;
   /** Counts against the per-IP login limit. */
   login: boolean;
@@ -37,7 +37,17 @@ const PUBLIC_ROUTES = new Map<string, SessionAction | null>([
 
 const LOGIN_ROUTE = 'POST /api/v1/auth/token';
 const ADMIN_UPSTREAMS = new Set<UpstreamName>(['audit', 'backup']);
-const UPLOAD_PATH = /^\/api\/v1\/documents\/[^/]+\/content$/;
+const UPLOAD_ROUTES = [/^(PUT|POST) \/api\/v1\/documents\/[^/]+\/content$/, /^POST \/api\/v1\/crm\/payments\/import$/];
+/**
+ * Routes whose link carries its own credential in `?token=` (a signed, expiring document link; a
+ * revocable calendar feed token), opened by browsers and calendar apps without a session: the
+ * Gateway lets them through and the owning service checks the token. Without `token` they are
+ * ordinary signed-in routes.
+ */
+const SIGNED_ROUTES = [
+  /^(GET|HEAD|PUT) \/api\/v1\/documents\/[^/]+\/content$/,
+  /^GET \/api\/v1\/tasks\/calendar\.ics$/,
+];
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 /** True when the path, decoded, would climb out of where it seems to point. */
@@ -54,8 +64,9 @@ export function hasDotSegments(path: string): boolean {
 /**
  * Which upstream owns `/api/v1/<prefix>/...`, and what the Gateway must check first. The path is
  * forwarded unchanged, so an unknown prefix (including `internal`) has no owner and answers 404.
+ * `signed` tells whether the query carries a `token` parameter.
  */
-export function resolveRoute(method: string, path: string): ResolvedRoute | undefined {
+export function resolveRoute(method: string, path: string, signed = false): ResolvedRoute | undefined {
   if (!path.startsWith(API_PREFIX)) return undefined;
   const end = path.indexOf('/', API_PREFIX.length);
   const prefix = path.slice(API_PREFIX.length, end < 0 ? undefined : end);
@@ -68,10 +79,11 @@ export function resolveRoute(method: string, path: string): ResolvedRoute | unde
     if (session !== null) route.session = session;
     return route;
   }
+  const signedRoute = signed && SIGNED_ROUTES.some((pattern) => pattern.test(key));
   const route: ResolvedRoute = {
     upstream,
-    access: ADMIN_UPSTREAMS.has(upstream) ? 'admin' : 'user',
-    upload: upstream === 'documents' && (method === 'PUT' || method === 'POST') && UPLOAD_PATH.test(path),
+    access: signedRoute ? 'public' : ADMIN_UPSTREAMS.has(upstream) ? 'admin' : 'user',
+    upload: UPLOAD_ROUTES.some((pattern) => pattern.test(key)),
     login: false,
   };
   if (method === 'POST' && key === 'POST /api/v1/auth/logout') route.session = 'logout';

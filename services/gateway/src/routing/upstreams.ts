@@ -24,7 +24,7 @@ export const UPSTREAM_NAMES = Object.keys(UPSTREAM_CATALOGUE) as UpstreamName[];
  * upstream is routed once its `GATEWAY_UPSTREAM_<X>_BASE_URL` or `_SERVICE_NAME` is set, or it is
  * listed in `GATEWAY_UPSTREAMS`; until then its prefix answers 404.
  */
-export const DEFAULT_ENABLED_UPSTREAMS: readonly UpstreamName[] = ['auth', 'crm'];
+export const DEFAULT_ENABLED_UPSTREAMS: readonly UpstreamName[] = ['auth', 'crm', 'documents', 'tasks'];
 
 export function isUpstreamName(value: string): value is UpstreamName {
   return Object.hasOwn(UPSTREAM_CATALOGUE, value);
