@@ -1,5 +1,5 @@
 import type { EventBus, OutgoingMessage } from '@polis/bus';
-import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from './database.port.js';
 import { type DbLogger, silentLogger } from './logger.js';
 import { type OutboxTable, outboxTable } from './platform-tables.js';
@@ -67,7 +67,19 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /** How often the running relay purges. Default 5 min. */
   purgeIntervalMs?: number;
+  /**
+   * How many times one row may be refused on its own, while the broker answers and takes other
+   * rows, before the relay parks it (`parked_at`) so that it stops holding back every event behind
+   * it. Default 10. A broker outage never counts: then nothing is published and nothing is parked.
+   */
+  maxAttempts?: number;
   logger?: DbLogger;
+}
+
+/** What one relay pass did: rows that went out, and whether a refused row stopped it early. */
+interface BatchOutcome {
+  published: number;
+  stalled: boolean;
 }
 
 class PublishFailure extends Error {
@@ -124,6 +136,7 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private readonly retentionMs: number;
   private readonly purgeIntervalMs: number;
+  private readonly maxAttempts: number;
   private readonly logger: DbLogger;
   private readonly queue: SerialQueue;
 
@@ -144,6 +157,7 @@ export class OutboxRelay {
     this.maxBackoffMs = positive(options.maxBackoffMs ?? 30_000, 'maxBackoffMs');
     this.retentionMs = positive(options.retentionMs ?? 3_600_000, 'retentionMs');
     this.purgeIntervalMs = positive(options.purgeIntervalMs ?? 300_000, 'purgeIntervalMs');
+    this.maxAttempts = positive(options.maxAttempts ?? 10, 'maxAttempts');
     this.logger = options.logger ?? silentLogger;
     this.queue = options.db.kind === 'pglite' ? pgliteQueue(options.db, options.schema) : new SerialQueue();
   }
@@ -163,12 +177,16 @@ export class OutboxRelay {
     this.wake?.();
   }
 
-  /** Publishes everything pending now; answers how many rows went out. Publish errors propagate. */
+  /**
+   * Publishes everything pending now; answers how many rows went out. Publish errors propagate, and
+   * so does a row the broker refuses (it is counted towards parking first).
+   */
   async flush(): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.queue.run(() => this.publishBatch());
+      const { published, stalled } = await this.queue.run(() => this.publishBatch());
       total += published;
+      if (stalled) throw new Error(`outbox ${this.schema}: the broker refused a row; ${total} rows went out before it`);
       if (published < this.batchSize) return total;
     }
   }
@@ -201,9 +219,16 @@ export class OutboxRelay {
       let delay = this.pollIntervalMs;
       let wakeable = true;
       try {
-        const published = await this.queue.run(() => this.publishBatch());
-        failures = 0;
-        if (published === this.batchSize) continue;
+        const { published, stalled } = await this.queue.run(() => this.publishBatch());
+        if (stalled) {
+          // A refused row: retry it with backoff (each retry counts towards parking it).
+          failures += 1;
+          delay = Math.min(this.pollIntervalMs * 2 ** (failures - 1), this.maxBackoffMs);
+          wakeable = false;
+        } else {
+          failures = 0;
+          if (published === this.batchSize) continue;
+        }
       } catch (error) {
         failures += 1;
         delay = Math.min(this.pollIntervalMs * 2 ** (failures - 1), this.maxBackoffMs);
@@ -235,7 +260,7 @@ export class OutboxRelay {
     });
   }
 
-  private async publishBatch(): Promise<number> {
+  private async publishBatch(): Promise<BatchOutcome> {
     try {
       return this.db.kind === 'pglite' ? await this.publishBatchUnlocked() : await this.publishBatchLocked();
     } catch (error) {
@@ -244,22 +269,80 @@ export class OutboxRelay {
     }
   }
 
-  private publishBatchLocked(): Promise<number> {
+  private publishBatchLocked(): Promise<BatchOutcome> {
     return this.db.transaction(async (tx) => {
       const rows = await this.selectPending(tx, true);
-      if (rows.length === 0) return 0;
-      await this.publish(rows);
-      await this.markPublished(tx, rows);
-      return rows.length;
+      return this.relayRows(tx, rows);
     });
   }
 
-  private async publishBatchUnlocked(): Promise<number> {
+  private async publishBatchUnlocked(): Promise<BatchOutcome> {
     const rows = await this.selectPending(this.db.drizzle, false);
-    if (rows.length === 0) return 0;
-    await this.publish(rows);
-    await this.markPublished(this.db.drizzle, rows);
-    return rows.length;
+    return this.relayRows(this.db.drizzle, rows);
+  }
+
+  /**
+   * Publishes the batch in one go. When the broker refuses it but still answers, one of the rows is
+   * at fault: the rows then go one by one, in order, up to the refused one, which gets a strike
+   * (and is parked at `maxAttempts`); the rows after it wait, keeping the order for the next pass.
+   * When the broker does not answer, the failure propagates and nothing is counted against a row.
+   */
+  private async relayRows(executor: Executor, rows: PendingRow[]): Promise<BatchOutcome> {
+    if (rows.length === 0) return { published: 0, stalled: false };
+    try {
+      await this.publish(rows);
+    } catch (error) {
+      if (!(await this.brokerAnswers())) throw error;
+      const sent: PendingRow[] = [];
+      for (const row of rows) {
+        try {
+          await this.publish([row]);
+          sent.push(row);
+        } catch (refusal) {
+          await this.markPublished(executor, sent);
+          await this.strike(executor, row, refusal);
+          return { published: sent.length, stalled: true };
+        }
+      }
+      await this.markPublished(executor, sent);
+      return { published: sent.length, stalled: false };
+    }
+    await this.markPublished(executor, rows);
+    return { published: rows.length, stalled: false };
+  }
+
+  private async brokerAnswers(): Promise<boolean> {
+    try {
+      await this.bus.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One more refusal of a row the broker would not take while it took others; parks it at the limit. */
+  private async strike(executor: Executor, row: PendingRow, refusal: unknown): Promise<void> {
+    const { outbox } = this;
+    const cause = refusal instanceof PublishFailure ? refusal.cause : refusal;
+    const [updated] = await executor
+      .update(outbox)
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        refusals: sql`${outbox.refusals} + 1`,
+        lastError: errorMessage(cause).slice(0, 2000),
+        parkedAt: sql`case when ${outbox.refusals} + 1 >= ${this.maxAttempts} then now() end`,
+      })
+      .where(eq(outbox.id, row.id))
+      .returning({ refusals: outbox.refusals, parkedAt: outbox.parkedAt });
+    const context = { schema: this.schema, eventId: row.id, routingKey: row.routingKey, err: cause };
+    if (updated?.parkedAt) {
+      this.logger.error(
+        { ...context, refusals: updated.refusals },
+        'outbox: the broker keeps refusing this event; parked it (set parked_at to null to retry)',
+      );
+    } else {
+      this.logger.warn({ ...context, refusals: updated?.refusals }, 'outbox: the broker refused one event');
+    }
   }
 
   private selectPending(executor: Executor, lock: boolean): Promise<PendingRow[]> {
@@ -267,7 +350,7 @@ export class OutboxRelay {
     const query = executor
       .select({ id: outbox.id, exchange: outbox.exchange, routingKey: outbox.routingKey, event: outbox.event })
       .from(outbox)
-      .where(isNull(outbox.publishedAt))
+      .where(and(isNull(outbox.publishedAt), isNull(outbox.parkedAt)))
       .orderBy(asc(outbox.createdAt), asc(outbox.seq))
       .limit(this.batchSize);
     return lock ? query.for('update', { skipLocked: true }) : query;
@@ -285,6 +368,7 @@ export class OutboxRelay {
   }
 
   private async markPublished(executor: Executor, rows: PendingRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const { outbox } = this;
     const ids = JSON.stringify(rows.map((row) => row.id));
     await executor.execute(

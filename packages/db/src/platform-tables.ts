@@ -13,6 +13,10 @@ function defineOutbox(schema: string) {
     publishedAt: timestamp('published_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Times the broker refused this row on its own while it took others (outages do not count). */
+    refusals: integer('refusals').notNull().default(0),
+    /** Set when `refusals` reached the relay's limit: the relay skips the row from then on. */
+    parkedAt: timestamp('parked_at', { withTimezone: true }),
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   });
 }
@@ -83,6 +87,8 @@ create table if not exists ${s}.outbox (
   last_error text,
   seq bigint generated always as identity
 );
+alter table ${s}.outbox add column if not exists refusals integer not null default 0;
+alter table ${s}.outbox add column if not exists parked_at timestamptz;
 create index if not exists outbox_unpublished_idx on ${s}.outbox (created_at, seq) where published_at is null;
 create table if not exists ${s}.processed_events (
   consumer text not null,

@@ -47,7 +47,10 @@ describe('transactional outbox', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function relay(bus: EventBus, options: { batchSize?: number; pollIntervalMs?: number; maxBackoffMs?: number } = {}) {
+  function relay(
+    bus: EventBus,
+    options: { batchSize?: number; pollIntervalMs?: number; maxBackoffMs?: number; maxAttempts?: number } = {},
+  ) {
     const created = new OutboxRelay({ db: testDb.db, bus, schema: SCHEMA, pollIntervalMs: 20, ...options });
     relays.push(created);
     return created;
@@ -108,6 +111,60 @@ describe('transactional outbox', () => {
     expect(bus.published).toHaveLength(21);
     const rows = await outboxRows();
     expect(rows.every((row) => row.published_at instanceof Date && row.attempts === 1)).toBe(true);
+  });
+
+  it('parks a row the broker keeps refusing while it takes others, and lets the rest through in order', async () => {
+    const bus = new RecordingBus();
+    bus.refused.add('order.poison');
+    const before = [message(), message()];
+    const poison = message('order.poison');
+    const after = [message(), message()];
+    await placeOrder([...before, poison, ...after]);
+
+    const outboxRelay = relay(bus, { maxAttempts: 3 });
+    // The rows ahead of the refused one go out; the ones behind it wait, keeping the order.
+    await expect(outboxRelay.flush()).rejects.toThrow('refused');
+    expect(bus.publishedIds()).toEqual(before.map((m) => m.event.id));
+    await expect(outboxRelay.flush()).rejects.toThrow('refused');
+    expect(bus.published).toHaveLength(2);
+
+    // The third refusal parks it: what follows is published, and the parked row stays for an operator.
+    await expect(outboxRelay.flush()).rejects.toThrow('refused');
+    expect(await outboxRelay.flush()).toBe(2);
+    expect(bus.publishedIds()).toEqual([...before, ...after].map((m) => m.event.id));
+    const [parked] = await testDb.db.query<{ refusals: number; parked_at: Date | null; last_error: string }>(
+      `select refusals, parked_at, last_error from ${SCHEMA}.outbox where id = $1`,
+      [poison.event.id],
+    );
+    expect(parked).toMatchObject({
+      refusals: 3,
+      parked_at: expect.any(Date),
+      last_error: 'message refused: order.poison',
+    });
+    expect(await outboxRelay.flush()).toBe(0);
+
+    // Released by hand (and fixed), it goes out on the next pass.
+    bus.refused.clear();
+    await testDb.db.exec(`update ${SCHEMA}.outbox set parked_at = null where parked_at is not null`);
+    expect(await outboxRelay.flush()).toBe(1);
+    expect(bus.publishedIds().at(-1)).toBe(poison.event.id);
+  });
+
+  it('counts nothing against a row while the broker is down', async () => {
+    const bus = new RecordingBus();
+    bus.failing = true;
+    await placeOrder([message(), message()]);
+    const outboxRelay = relay(bus, { maxAttempts: 1 });
+    for (let i = 0; i < 3; i += 1) await expect(outboxRelay.flush()).rejects.toThrow('broker unavailable');
+    const rows = await testDb.db.query<{ refusals: number; parked_at: Date | null }>(
+      `select refusals, parked_at from ${SCHEMA}.outbox`,
+    );
+    expect(rows).toEqual([
+      { refusals: 0, parked_at: null },
+      { refusals: 0, parked_at: null },
+    ]);
+    bus.failing = false;
+    expect(await outboxRelay.flush()).toBe(2);
   });
 
   it('keeps rows pending while the bus fails and publishes them once it recovers', async () => {

@@ -8,11 +8,15 @@ export class RecordingBus implements EventBus {
   readonly kind = 'memory' as const;
   readonly published: OutgoingMessage[] = [];
   failing = false;
+  /** Routing keys the broker refuses while up; a publish holding one fails whole, as a batch does. */
+  readonly refused = new Set<string>();
   publishCalls = 0;
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
     this.publishCalls += 1;
     if (this.failing) throw new Error('broker unavailable');
+    const refused = messages.find((message) => this.refused.has(message.routingKey));
+    if (refused) throw new Error(`message refused: ${refused.routingKey}`);
     this.published.push(...messages);
   }
 
