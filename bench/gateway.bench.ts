@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, get as httpGet, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createAuthService, loadAuthConfig, type RunningAuthService, runAuthMigrations } from '@polis/auth';
+import { createAuthService, ensureUser, loadAuthConfig, type RunningAuthService, runAuthMigrations } from '@polis/auth';
 import { createEventBus } from '@polis/bus';
 import { type Cache, createCache } from '@polis/cache';
 import { createDatabase } from '@polis/db';
@@ -56,14 +56,19 @@ async function startAuthBackend(): Promise<Backend> {
   const cacheUrl = real ? realServers.redisUrl : undefined;
   const cache = createCache({ url: cacheUrl, keyPrefix: `${id}:` });
   await runAuthMigrations(db);
+  const config = loadAuthConfig({ AUTH_JWT_ISSUER: issuer, AUTH_LOGIN_MAX_PER_MINUTE: '100000' });
+  await ensureUser(
+    { db, passwordHash: config.passwordHash },
+    {
+      email: adminEmail,
+      fullName: 'Bench Admin',
+      password: adminPassword,
+      roles: ['ROLE_ADMIN'],
+      auditKey: 'auth.user.created',
+    },
+  );
   const auth = await createAuthService({
-    config: loadAuthConfig({
-      AUTH_JWT_ISSUER: issuer,
-      AUTH_BOOTSTRAP_ENABLED: 'true',
-      AUTH_BOOTSTRAP_EMAIL: adminEmail,
-      AUTH_BOOTSTRAP_PASSWORD: adminPassword,
-      AUTH_LOGIN_MAX_PER_MINUTE: '100000',
-    }),
+    config,
     db,
     bus,
     cache,

@@ -64,10 +64,18 @@ function printBanner(
   const lines = ['', `Polis is running (embedded mode, data in ${dataDir})`];
   for (const service of running) lines.push(`  ${service.name.padEnd(12)} ${publicUrl(service.url)}`);
   if (admin.password) {
-    lines.push('', `Main admin: ${admin.email}`, `Password:   ${admin.password}   (shown only now: keep it)`);
+    lines.push(
+      '',
+      `Main admin: ${admin.email}`,
+      `Password:   ${admin.password}   (shown only now; the first sign-in asks for a new one)`,
+    );
     lines.push('Demo users (@example.com) sign in with Passw0rd!');
   } else {
-    lines.push('', `Main admin: ${admin.email} (its password was printed on the first start)`);
+    lines.push(
+      '',
+      `Main admin: ${admin.email} (its password was printed on the first start)`,
+      `Forgotten? Stop Polis, then: npm run auth-admin -- recover --email ${admin.email}`,
+    );
   }
   lines.push('Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));

@@ -3,6 +3,7 @@ import {
   inviteRequestSchema,
   loginRequestSchema,
   normalizeRoleName,
+  passwordChangeRequiredDetailsSchema,
   registerRequestSchema,
   roleNameSchema,
   telegramIdParamSchema,
@@ -85,5 +86,21 @@ describe('auth contracts', () => {
         errors: [{ field: 'email', message: 'bad' }],
       }).code,
     ).toBe('validation_error');
+  });
+
+  it('reads the change token out of a password_change_required problem', () => {
+    const problem = problemSchema.parse({
+      type: 'https://polis.dev/problems/password_change_required',
+      title: 'Forbidden',
+      status: 403,
+      code: 'password_change_required',
+      details: { changeToken: 'a'.repeat(43), expiresIn: 900 },
+    });
+    expect(passwordChangeRequiredDetailsSchema.parse(problem.details)).toEqual({
+      changeToken: 'a'.repeat(43),
+      expiresIn: 900,
+    });
+    expect(passwordChangeRequiredDetailsSchema.safeParse({ changeToken: '', expiresIn: 900 }).success).toBe(false);
+    expect(passwordChangeRequiredDetailsSchema.safeParse({ changeToken: 'x', expiresIn: 0 }).success).toBe(false);
   });
 });

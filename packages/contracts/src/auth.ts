@@ -44,6 +44,7 @@ export const AUTH_AUDIT_KEYS = [
   'auth.telegram.linked',
   'auth.telegram.unlinked',
   'auth.bootstrap.admin_created',
+  'auth.user.recovered',
 ] as const;
 export type AuthAuditKey = (typeof AUTH_AUDIT_KEYS)[number];
 
@@ -158,6 +159,10 @@ export const inviteRequestSchema = z.strictObject({
 export type InviteRequest = z.input<typeof inviteRequestSchema>;
 export type ParsedInviteRequest = z.output<typeof inviteRequestSchema>;
 
+/**
+ * `POST /auth/activate`: the token is an invitation's activation token, or the `changeToken` of a
+ * `password_change_required` sign-in (then the password must differ from the current one).
+ */
 export const activateRequestSchema = z.strictObject({ token: opaqueTokenSchema, password: passwordSchema });
 export type ActivateRequest = z.infer<typeof activateRequestSchema>;
 
@@ -264,6 +269,19 @@ export type User = z.infer<typeof userSchema>;
 
 export const usersPageSchema = z.object({ items: z.array(userSchema), total: z.number().int() });
 export type UsersPage = z.infer<typeof usersPageSchema>;
+
+/**
+ * `details` of the 403 `password_change_required` problem of `POST /auth/token`: the password was
+ * right, but the account must set a new one first (bootstrap administrator, recovered account).
+ * `changeToken` goes to `POST /auth/activate` with the new password; it is single-use.
+ */
+export const PASSWORD_CHANGE_REQUIRED = 'password_change_required';
+export const passwordChangeRequiredDetailsSchema = z.object({
+  changeToken: opaqueTokenSchema,
+  /** Seconds. */
+  expiresIn: z.number().int().positive(),
+});
+export type PasswordChangeRequiredDetails = z.infer<typeof passwordChangeRequiredDetailsSchema>;
 
 export const inviteResponseSchema = z.object({ id: idSchema, activationLink: z.string() });
 export type InviteResponse = z.infer<typeof inviteResponseSchema>;

@@ -98,6 +98,8 @@ export const authConfigSchema = z.object({
   AUTH_TELEGRAM_TOKEN_TTL: lifetime('PT5M'),
   AUTH_ACTIVATION_TOKEN_TTL: lifetime('PT72H'),
   AUTH_TELEGRAM_LINK_CODE_TTL: lifetime('PT5M'),
+  AUTH_PASSWORD_CHANGE_TOKEN_TTL: lifetime('PT15M'),
+  AUTH_RECOVERY_PASSWORD_TTL: lifetime('PT30M'),
   AUTH_REFRESH_REUSE_GRACE: lifetime('PT2S'),
   AUTH_REGISTRATION_ENABLED: env.bool(false),
   AUTH_SERVICE_CLIENTS: serviceClients,
@@ -148,6 +150,10 @@ export interface AuthConfig {
     telegramMs: number;
     activationMs: number;
     telegramLinkCodeMs: number;
+    /** The single-use token a sign-in that must first set a new password answers with. */
+    passwordChangeMs: number;
+    /** How long a temporary password set by `auth-admin recover` signs in. */
+    recoveryPasswordMs: number;
     /** Two refreshes of one token within this window get the same new pair (browser tab race). */
     refreshReuseGraceMs: number;
   };
@@ -192,6 +198,8 @@ export function toAuthConfig(values: AuthEnv): AuthConfig {
       telegramMs: values.AUTH_TELEGRAM_TOKEN_TTL,
       activationMs: values.AUTH_ACTIVATION_TOKEN_TTL,
       telegramLinkCodeMs: values.AUTH_TELEGRAM_LINK_CODE_TTL,
+      passwordChangeMs: values.AUTH_PASSWORD_CHANGE_TOKEN_TTL,
+      recoveryPasswordMs: values.AUTH_RECOVERY_PASSWORD_TTL,
       refreshReuseGraceMs: values.AUTH_REFRESH_REUSE_GRACE,
     },
     registrationEnabled: values.AUTH_REGISTRATION_ENABLED,

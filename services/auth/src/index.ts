@@ -12,4 +12,11 @@ export { type AuthServiceOptions, createAuthService, type RunningAuthService } f
 export { AUTH_SCHEMA } from './db/schema.js';
 export { SigningKeyStore } from './keys/signing-key.store.js';
 export { AUTH_MIGRATIONS_DIR, runAuthMigrations } from './migrations.js';
+export {
+  type RecoveryDeps,
+  RecoveryError,
+  type RecoveryErrorCode,
+  type RecoveryResult,
+  recoverAccount,
+} from './recovery/account-recovery.js';
 export { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from './seed/demo-users.js';

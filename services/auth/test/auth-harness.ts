@@ -11,6 +11,9 @@ import {
 } from '../src/index.js';
 
 export const ADMIN_EMAIL = 'root.admin@example.com';
+/** AUTH_BOOTSTRAP_PASSWORD: it only opens the forced change at the first sign-in. */
+export const ADMIN_INITIAL_PASSWORD = 'Adm1n-Initial-Pw!';
+/** The password the harness sets through that change; the admin signs in with it afterwards. */
 export const ADMIN_PASSWORD = 'Adm1n-Passw0rd!';
 export const SERVICE_CLIENTS = { bot: ['telegram-bot', 'bot-secret-1'], gateway: ['gateway', 'gw-secret-1'] } as const;
 
@@ -40,6 +43,8 @@ export interface AuthHarness {
   url: string;
   request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   login(email: string, password: string, ip?: string): Promise<ApiResponse<TokenPair & Json>>;
+  /** Signs in where a new password is required: the 403's change token and the new password → tokens. */
+  loginWithChange(email: string, password: string, newPassword: string): Promise<TokenPair>;
   adminToken(): Promise<string>;
   /** Invites and activates a user with these extra roles; answers their credentials and first tokens. */
   createUser(roles?: string[], fullName?: string): Promise<TestUser>;
@@ -78,12 +83,17 @@ const TEST_ENV: Record<string, string> = {
     .join(','),
   AUTH_BOOTSTRAP_ENABLED: 'true',
   AUTH_BOOTSTRAP_EMAIL: ADMIN_EMAIL,
-  AUTH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+  AUTH_BOOTSTRAP_PASSWORD: ADMIN_INITIAL_PASSWORD,
 };
 
 export interface StartOptions {
   /** Runs before the service starts, e.g. to bind a queue so that no event is missed. */
   beforeStart?: (backend: TestBackend) => Promise<void>;
+  /**
+   * Default true: the bootstrap admin's forced first change is done (to ADMIN_PASSWORD) before the
+   * tests run. False leaves the admin with ADMIN_INITIAL_PASSWORD and the change pending.
+   */
+  completeAdminPasswordChange?: boolean;
 }
 
 export async function startAuth(env: Record<string, string> = {}, options: StartOptions = {}): Promise<AuthHarness> {
@@ -128,6 +138,18 @@ export async function startAuth(env: Record<string, string> = {}, options: Start
     request,
     login: (email, password, ip) =>
       request<TokenPair & Json>('POST', '/api/v1/auth/token', { body: { email, password }, ip }),
+    async loginWithChange(email, password, newPassword) {
+      const required = await harness.login(email, password);
+      const changeToken = (required.body as { details?: { changeToken?: string } }).details?.changeToken;
+      if (required.status !== 403 || !changeToken) {
+        throw new Error(`expected password_change_required: ${required.status} ${JSON.stringify(required.body)}`);
+      }
+      const changed = await request<TokenPair>('POST', '/api/v1/auth/activate', {
+        body: { token: changeToken, password: newPassword },
+      });
+      if (changed.status !== 200) throw new Error(`password change failed: ${JSON.stringify(changed.body)}`);
+      return changed.body;
+    },
     adminToken() {
       adminToken ??= harness.login(ADMIN_EMAIL, ADMIN_PASSWORD).then((response) => {
         if (response.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(response.body)}`);
@@ -173,6 +195,9 @@ export async function startAuth(env: Record<string, string> = {}, options: Start
       await backend.close();
     },
   };
+  if (options.completeAdminPasswordChange ?? true) {
+    await harness.loginWithChange(ADMIN_EMAIL, ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD);
+  }
   return harness;
 }
 

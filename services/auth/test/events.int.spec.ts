@@ -1,6 +1,7 @@
 import type { CloudEvent } from '@polis/bus';
 import { AUTH_AUDIT_KEYS, authAuditDataSchema, type TokenPair } from '@polis/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoverAccount } from '../src/index.js';
 import { ADMIN_EMAIL, type AuthHarness, eventually, type Json, startAuth, uniqueEmail } from './auth-harness.js';
 
 describe('audit events on audit.events, through the outbox', () => {
@@ -67,6 +68,8 @@ describe('audit events on audit.events, through the outbox', () => {
     await auth.request('DELETE', '/api/v1/auth/telegram/link', { token: user.tokens.accessToken });
     await auth.request('PATCH', `/api/v1/users/${user.id}`, { token: admin, body: { enabled: false } });
     await auth.request('PATCH', `/api/v1/users/${user.id}`, { token: admin, body: { enabled: true } });
+    await recoverAccount({ db: auth.backend.db, config: auth.config, operator: 'ops-person' }, user.email);
+    auth.service.relay.notify();
 
     await eventually(async () => (AUTH_AUDIT_KEYS.every((key) => ofType(key).length > 0) ? true : undefined));
     for (const event of received) {
@@ -97,6 +100,15 @@ describe('audit events on audit.events, through the outbox', () => {
       actorType: 'service',
     });
     expect(ofType('auth.bootstrap.admin_created')[0]?.data).toMatchObject({ actorType: 'system', actorId: null });
+    expect(ofType('auth.user.recovered')[0]).toMatchObject({
+      subject: user.id,
+      data: {
+        actorType: 'system',
+        actorId: null,
+        entityId: user.id,
+        tags: { email: user.email, via: 'auth-admin', operator: 'ops-person', delivery: 'printed' },
+      },
+    });
   });
 
   it('marks every outbox row published', async () => {

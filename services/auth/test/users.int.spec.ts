@@ -389,9 +389,8 @@ describe('user and role administration', () => {
       const second = await ensureBootstrapAdmin({ db: auth.backend.db }, { email, password: 'Other-pass-1' });
       expect(second).toEqual({ created: false, email: email.toLowerCase() });
 
-      const login = await auth.login(email, first.password ?? '');
-      expect(login.status).toBe(200);
-      const claims = JSON.parse(Buffer.from(login.body.accessToken.split('.')[1] ?? '', 'base64url').toString());
+      const tokens = await auth.loginWithChange(email, first.password ?? '', 'Admin-chosen-pass-1');
+      const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1] ?? '', 'base64url').toString());
       expect(claims.roles.sort()).toEqual(['ROLE_ADMIN', 'ROLE_USER']);
       const events = await auth.backend.db.query<{ n: number }>(
         `select count(*)::int as n from auth.outbox where routing_key = 'auth.bootstrap.admin_created' and event->>'subject' = $1`,

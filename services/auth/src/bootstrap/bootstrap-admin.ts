@@ -35,7 +35,8 @@ export interface BootstrapResult {
 
 /**
  * Makes sure the first administrator exists (platform.md §2.6). Idempotent: an existing account
- * with that email is left exactly as it is, password included.
+ * with that email is left exactly as it is, password included. A created account must set its own
+ * password at the first sign-in: the configured or printed one only opens that step.
  */
 export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: BootstrapOptions): Promise<BootstrapResult> {
   const email = emailSchema.parse(options.email);
@@ -56,6 +57,7 @@ export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: Bootstr
     password: options.password ?? (generated as string),
     roles: options.roles ?? [ROLES.ADMIN],
     auditKey: 'auth.bootstrap.admin_created',
+    mustChangePassword: true,
   });
   if (!created) return { created: false, email };
   return generated === undefined ? { created: true, email } : { created: true, email, password: generated };
@@ -70,6 +72,8 @@ export interface EnsureUserOptions {
   /** A fixed id (demo data keeps the ids other seeds refer to); random when absent. */
   id?: string;
   auditKey: 'auth.bootstrap.admin_created' | 'auth.user.created';
+  /** The first sign-in must set a new password (default false: demo users keep theirs). */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -98,6 +102,7 @@ export async function ensureUser(deps: BootstrapDeps, options: EnsureUserOptions
       fullName: options.fullName,
       phone: null,
       status: 'active',
+      mustChangePassword: options.mustChangePassword ?? false,
     });
     if (!inserted) return false;
     await users.assignRoles(tx, id, [ROLE_IDS.ROLE_USER, ...roles.map((role) => role.id)]);

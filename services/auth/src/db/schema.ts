@@ -28,6 +28,8 @@ export const users = authSchema.table('users', {
   technical: boolean('technical').notNull().default(false),
   lastLoginAt: timestamptz('last_login_at'),
   passwordChangedAt: timestamptz('password_changed_at'),
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  temporaryPasswordExpiresAt: timestamptz('temporary_password_expires_at'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });

@@ -1,6 +1,12 @@
 import { Counter, type Registry } from 'prom-client';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'user_disabled' | 'rate_limited';
+export type LoginOutcome =
+  | 'success'
+  | 'invalid_credentials'
+  | 'user_disabled'
+  | 'rate_limited'
+  | 'password_change_required'
+  | 'temporary_password_expired';
 
 /** Auth's own series on the service registry (served at /metrics). */
 export class AuthMetrics {

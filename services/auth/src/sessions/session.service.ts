@@ -7,6 +7,8 @@ import {
   type ChangePasswordRequest,
   type LoginRequest,
   type LogoutRequest,
+  PASSWORD_CHANGE_REQUIRED,
+  type PasswordChangeRequiredDetails,
   type RegisterRequest,
   ROLE_IDS,
   type TokenPair,
@@ -25,7 +27,7 @@ import { PasswordHasher } from '../security/password-hasher.js';
 import { RateLimiter } from '../security/rate-limiter.js';
 import { RefreshTokenStore } from '../tokens/refresh-token.store.js';
 import { TokenIssuer } from '../tokens/token-issuer.js';
-import { ActivationTokenStore } from '../users/activation-token.store.js';
+import { ActivationTokenStore, type OneTimeToken } from '../users/activation-token.store.js';
 import { UserRepository } from '../users/user.repository.js';
 import { isActive, toUser } from '../users/user.view.js';
 import { AccountCutoff } from './account-cutoff.js';
@@ -34,6 +36,13 @@ const invalidCredentials = () => new Unauthorized('The email or password is wron
 const userDisabled = () => new Forbidden('This account is disabled.', 'user_disabled');
 const invalidRefresh = () =>
   new Unauthorized('The refresh token is not valid; sign in again.', 'invalid_refresh_token');
+const invalidActivation = (purpose: OneTimeToken['purpose']) =>
+  new Invalid(
+    purpose === 'password_change'
+      ? 'The password change token is not valid (already used or replaced); sign in again.'
+      : 'The activation link is not valid (already used or replaced).',
+    'invalid_activation_token',
+  );
 
 /** How often a racing refresh looks for the pair the winning request is producing. */
 const GRACE_POLL_MS = 20;
@@ -106,8 +115,29 @@ export class SessionService {
       ]);
       throw userDisabled();
     }
+    if (user.temporaryPasswordExpiresAt !== null && user.temporaryPasswordExpiresAt.getTime() <= Date.now()) {
+      // Told apart from a wrong password only to someone who knows the temporary password.
+      this.metrics.login('temporary_password_expired');
+      await this.audit.recordAlone(actor, [
+        {
+          key: 'auth.login.failed',
+          entityType: 'user',
+          entityId: user.id,
+          outcome: 'failure',
+          tags: { email: user.email, reason: 'temporary_password_expired' },
+        },
+      ]);
+      throw new Unauthorized(
+        'The temporary password has expired; ask an administrator to run the recovery again.',
+        'temporary_password_expired',
+      );
+    }
 
     await this.limiter.reset(this.limits.loginFailures, failureKey);
+    if (user.mustChangePassword) {
+      this.metrics.login('password_change_required');
+      throw await this.passwordChangeRequired(user);
+    }
     await this.db.transaction(async (tx) => {
       await this.users.update(tx, user.id, { lastLoginAt: new Date() });
       await this.audit.record(tx, actor, [
@@ -122,6 +152,17 @@ export class SessionService {
     this.audit.published();
     this.metrics.login('success');
     return this.openSession(user, ['pwd']);
+  }
+
+  /**
+   * No session yet: a single-use change token (the previous one, if any, stops working) that
+   * `POST /auth/activate` exchanges, with a new password, for a TokenPair.
+   */
+  private async passwordChangeRequired(user: UserRow): Promise<Forbidden> {
+    const ttlMs = this.config.ttl.passwordChangeMs;
+    const changeToken = await this.activationTokens.issue(user.id, { ttlMs, purpose: 'password_change' });
+    const details: PasswordChangeRequiredDetails = { changeToken, expiresIn: Math.floor(ttlMs / 1000) };
+    return new Forbidden('Set a new password to finish signing in.', PASSWORD_CHANGE_REQUIRED, { details });
   }
 
   /**
@@ -145,6 +186,11 @@ export class SessionService {
     if (!isActive(user)) {
       await this.refreshTokens.revokeUser(user.id, { disabled: true });
       throw userDisabled();
+    }
+    if (user.mustChangePassword) {
+      // A recovery ran while the cache was out of reach: sessions from before it end here.
+      await this.refreshTokens.revokeUser(user.id);
+      throw invalidRefresh();
     }
     const pair = await this.pairFor(user, ['pwd'], record.familyId);
     await this.refreshTokens.saveGrace(token, pair);
@@ -248,7 +294,12 @@ export class SessionService {
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.db.transaction(async (tx) => {
-      await this.users.update(tx, user.id, { passwordHash, passwordChangedAt: new Date() });
+      await this.users.update(tx, user.id, {
+        passwordHash,
+        passwordChangedAt: new Date(),
+        mustChangePassword: false,
+        temporaryPasswordExpiresAt: null,
+      });
       await this.audit.record(tx, { id: user.id, type: 'user', meta }, [
         { key: 'auth.password.changed', entityType: 'user', entityId: user.id },
       ]);
@@ -294,14 +345,22 @@ export class SessionService {
     return this.view(id);
   }
 
-  /** Sets the password of an invited user, enables the account and signs them in. */
+  /**
+   * Exchanges a one-time token and a new password for a session: the activation token of an invited
+   * user (sets the first password, enables the account), or the change token of a sign-in that
+   * demanded a new password (replaces the password and ends every earlier session).
+   */
   async activate(input: ActivateRequest, meta: RequestMeta): Promise<TokenPair> {
     await this.limiter.hit(this.limits.activationPerIp, meta.ip);
-    const userId = await this.activationTokens.peek(input.token);
-    const user = await this.users.findById(userId);
-    if (user?.status !== 'invited') {
-      throw new Invalid('The activation link is not valid (already used or replaced).', 'invalid_activation_token');
-    }
+    const token = await this.activationTokens.peek(input.token);
+    return token.purpose === 'password_change'
+      ? this.completePasswordChange(token, input, meta)
+      : this.activateInvited(token, input, meta);
+  }
+
+  private async activateInvited(token: OneTimeToken, input: ActivateRequest, meta: RequestMeta): Promise<TokenPair> {
+    const user = await this.users.findById(token.userId);
+    if (user?.status !== 'invited') throw invalidActivation(token.purpose);
     this.assertAcceptablePassword(input.password, user.email, 'password');
     await this.activationTokens.consume(input.token);
 
@@ -322,6 +381,50 @@ export class SessionService {
     this.audit.published();
     await this.cutoff.restore(user.id);
     return this.openSession(activated ?? user, ['pwd']);
+  }
+
+  private async completePasswordChange(
+    token: OneTimeToken,
+    input: ActivateRequest,
+    meta: RequestMeta,
+  ): Promise<TokenPair> {
+    const user = await this.users.findById(token.userId);
+    // Disabled since the sign-in, or the change already done another way: the token is spent.
+    if (!user || !isActive(user) || !user.mustChangePassword) throw invalidActivation(token.purpose);
+    this.assertAcceptablePassword(input.password, user.email, 'password');
+    if (await this.hasher.verify(user.passwordHash, input.password)) {
+      throw new Invalid('The new password must differ from the current one.', 'password_unchanged', {
+        errors: [{ field: 'password', message: 'must differ from the current password' }],
+      });
+    }
+    await this.activationTokens.consume(input.token);
+
+    const passwordHash = await this.hasher.hash(input.password);
+    const changed = await this.db.transaction(async (tx) => {
+      const row = await this.users.update(tx, user.id, {
+        passwordHash,
+        passwordChangedAt: new Date(),
+        mustChangePassword: false,
+        temporaryPasswordExpiresAt: null,
+        lastLoginAt: new Date(),
+      });
+      const actor: Actor = { id: user.id, type: 'user', meta };
+      await this.audit.record(tx, actor, [
+        { key: 'auth.password.changed', entityType: 'user', entityId: user.id, tags: { via: 'required_change' } },
+        {
+          key: 'auth.login.succeeded',
+          entityType: 'user',
+          entityId: user.id,
+          tags: { email: user.email, method: 'pwd' },
+        },
+      ]);
+      return row;
+    });
+    this.audit.published();
+    // platform.md §1.8 and §2.6: a change, and the use of a recovery, ends every earlier session.
+    await this.refreshTokens.revokeUser(user.id);
+    this.metrics.login('success');
+    return this.openSession(changed ?? user, ['pwd']);
   }
 
   private async openSession(user: UserRow, amr: string[]): Promise<TokenPair> {

@@ -12,10 +12,23 @@ export interface NewUser {
   fullName: string | null;
   phone: string | null;
   status: UserStatus;
+  /** The first sign-in must set a new password (the bootstrap administrator). */
+  mustChangePassword?: boolean;
 }
 
 export type UserPatch = Partial<
-  Pick<UserRow, 'fullName' | 'phone' | 'status' | 'enabled' | 'passwordHash' | 'passwordChangedAt' | 'lastLoginAt'>
+  Pick<
+    UserRow,
+    | 'fullName'
+    | 'phone'
+    | 'status'
+    | 'enabled'
+    | 'passwordHash'
+    | 'passwordChangedAt'
+    | 'lastLoginAt'
+    | 'mustChangePassword'
+    | 'temporaryPasswordExpiresAt'
+  >
 >;
 
 export interface UserFilter {

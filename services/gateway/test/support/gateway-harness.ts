@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createAuthService, loadAuthConfig, type RunningAuthService, runAuthMigrations } from '@polis/auth';
+import { createAuthService, ensureUser, loadAuthConfig, type RunningAuthService, runAuthMigrations } from '@polis/auth';
 import type { InviteResponse, TokenPair } from '@polis/contracts';
 import { createLogger } from '@polis/platform';
 import { startTestBackend, type TestBackend } from '@polis/testing';
@@ -25,9 +25,6 @@ export const AUTH_TEST_ENV: Record<string, string> = {
   AUTH_REFRESH_MAX_PER_MINUTE: '100000',
   AUTH_CODE_MAX_ATTEMPTS: '100000',
   AUTH_JWT_ISSUER: JWT_ISSUER,
-  AUTH_BOOTSTRAP_ENABLED: 'true',
-  AUTH_BOOTSTRAP_EMAIL: ADMIN_EMAIL,
-  AUTH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
 };
 
 export interface TestUser {
@@ -87,6 +84,16 @@ export async function startHarness(
   let auth: RunningAuthService | undefined;
   try {
     await runAuthMigrations(backend.db);
+    await ensureUser(
+      { db: backend.db, passwordHash: { memoryKib: 1024, iterations: 1 } },
+      {
+        email: ADMIN_EMAIL,
+        fullName: 'Gateway Admin',
+        password: ADMIN_PASSWORD,
+        roles: ['ROLE_ADMIN'],
+        auditKey: 'auth.user.created',
+      },
+    );
     const startAuth = (env: Record<string, string>) =>
       createAuthService({
         config: loadAuthConfig({ ...AUTH_TEST_ENV, ...env }),

@@ -84,4 +84,53 @@ describe('ActivateForm', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('В ссылке нет кода активации');
     expect(screen.queryByRole('button', { name: 'Сохранить пароль и войти' })).not.toBeInTheDocument();
   });
+
+  describe('in change mode (a sign-in demanded a new password)', () => {
+    async function setNewPassword(password: string) {
+      const user = userEvent.setup();
+      await user.type(screen.getByLabelText(/^Новый пароль/), password);
+      await user.type(screen.getByLabelText(/^Повторите пароль/), password);
+      await user.click(screen.getByRole('button', { name: 'Сохранить новый пароль и войти' }));
+    }
+
+    it('asks for a new password and lands signed in where the user was going', async () => {
+      const api = testApi(() => json(SESSION));
+      renderWithProviders(<ActivateForm token="change-token" mode="change" next="/admin/users" />, { api });
+      expect(screen.getByLabelText(/^Новый пароль/)).toHaveAccessibleDescription(
+        'От 8 до 72 символов, не совпадает с email и с прежним паролем',
+      );
+      await setNewPassword('brand-new-password');
+      await vi.waitFor(() => expect(router.replace).toHaveBeenCalledWith('/admin/users'));
+      const [call] = api.fetch.calls;
+      expect(call?.url).toBe('http://gateway.test/api/v1/auth/activate');
+      expect(call?.headers.get('x-session-mode')).toBe('cookie');
+      expect(call?.body).toEqual({ token: 'change-token', password: 'brand-new-password' });
+    });
+
+    it('shows a refused unchanged password next to the field', async () => {
+      const api = testApi(() =>
+        problem(400, 'password_unchanged', {
+          errors: [{ field: 'password', message: 'must differ from the current password' }],
+        }),
+      );
+      renderWithProviders(<ActivateForm token="change-token" mode="change" />, { api });
+      await setNewPassword('printed-password');
+      expect(await screen.findByText('Новый пароль должен отличаться от прежнего')).toBeInTheDocument();
+      expect(router.replace).not.toHaveBeenCalled();
+    });
+
+    it('sends the user back to sign in when the change token has run out', async () => {
+      const api = testApi(() => problem(410, 'activation_token_expired'));
+      renderWithProviders(<ActivateForm token="old-change-token" mode="change" />, { api });
+      await setNewPassword('brand-new-password');
+      expect(await screen.findByRole('alert')).toHaveTextContent('Время на смену пароля истекло. Войдите снова.');
+      expect(screen.getByRole('link', { name: 'Перейти ко входу' })).toHaveAttribute('href', '/login');
+    });
+
+    it('speaks English when the locale is en', async () => {
+      const api = testApi(() => json(SESSION));
+      renderWithProviders(<ActivateForm token="change-token" mode="change" />, { api, locale: 'en' });
+      expect(screen.getByRole('button', { name: 'Save the new password and sign in' })).toBeInTheDocument();
+    });
+  });
 });

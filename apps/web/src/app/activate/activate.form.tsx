@@ -6,9 +6,10 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
-import { ApiError, isApiError } from '@/lib/api';
+import { ApiError, isApiError, safeNextPath } from '@/lib/api';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useActivate } from '@/lib/queries';
+import type { ActivateMode } from './activate-mode';
 
 type TokenProblem = 'missingToken' | 'invalidToken' | 'expiredToken';
 
@@ -21,9 +22,20 @@ function tokenProblemOf(error: unknown): TokenProblem | null {
   return null;
 }
 
-/** Sets the first password of an invited user; success signs them in. */
-export function ActivateForm({ token }: { token: string }) {
+/** Sets the first password of an invited user, or the new one a sign-in demanded; success signs them in. */
+export function ActivateForm({
+  token,
+  mode = 'activate',
+  next,
+}: {
+  token: string;
+  mode?: ActivateMode;
+  next?: string;
+}) {
   const t = useTranslations('activate');
+  // Change mode words the same form as the end of a sign-in; its token problems send back to it.
+  const change = mode === 'change';
+  const problemText = (problem: TokenProblem) => (change ? t(`change.errors.${problem}`) : t(`errors.${problem}`));
   const tv = useTranslations('validation');
   const router = useRouter();
   const activate = useActivate();
@@ -38,7 +50,7 @@ export function ActivateForm({ token }: { token: string }) {
     return (
       <Stack gap="md">
         <Alert color="red" role="alert" variant="light">
-          {t(`errors.${tokenProblem}`)}
+          {problemText(tokenProblem)}
         </Alert>
         <Button component={Link} href="/login" variant="light">
           {t('toLogin')}
@@ -51,21 +63,25 @@ export function ActivateForm({ token }: { token: string }) {
     event.preventDefault();
     setFormError(null);
     const parsed = activateRequestSchema.safeParse({ token, password });
-    const next: Record<string, string> = parsed.success
+    const invalid: Record<string, string> = parsed.success
       ? {}
       : fieldErrors(ApiError.validation(parsed.error.issues.filter((issue) => issue.path[0] === 'password')));
-    if (confirm !== password) next.confirm = tv('passwordsMismatch');
-    setErrors(next);
-    if (Object.keys(next).length > 0) return;
+    if (confirm !== password) invalid.confirm = tv('passwordsMismatch');
+    setErrors(invalid);
+    if (Object.keys(invalid).length > 0) return;
 
     activate.mutate(
       { token, password },
       {
-        onSuccess: () => router.replace('/'),
+        onSuccess: () => router.replace(safeNextPath(next)),
         onError: (error) => {
           const problem = tokenProblemOf(error);
           if (problem) {
             setTokenProblem(problem);
+            return;
+          }
+          if (isApiError(error) && error.code === 'password_unchanged') {
+            setErrors({ password: t('change.errors.passwordUnchanged') });
             return;
           }
           const fields = isApiError(error) && error.code === 'validation_error' ? fieldErrors(error) : {};
@@ -86,7 +102,7 @@ export function ActivateForm({ token }: { token: string }) {
         )}
         <PasswordInput
           label={t('password')}
-          description={t('passwordHint')}
+          description={change ? t('change.passwordHint') : t('passwordHint')}
           name="password"
           autoComplete="new-password"
           withAsterisk
@@ -108,7 +124,7 @@ export function ActivateForm({ token }: { token: string }) {
           aria-invalid={errors.confirm ? true : undefined}
         />
         <Button type="submit" loading={activate.isPending} fullWidth>
-          {t('submit')}
+          {change ? t('change.submit') : t('submit')}
         </Button>
       </Stack>
     </form>

@@ -83,6 +83,35 @@ describe('LoginForm', () => {
     expect(call?.body).toEqual({ email: 'anna@agency.test', password: 'secret-password' });
   });
 
+  it('continues to the set-password step with the change token when a new password is required', async () => {
+    const api = testApi(() =>
+      problem(403, 'password_change_required', { details: { changeToken: 'change-token-1', expiresIn: 900 } }),
+    );
+    renderWithProviders(<LoginForm next="/admin/users" />, { api });
+    await signIn('admin@agency.test', 'printed-password');
+    await vi.waitFor(() =>
+      expect(router.replace).toHaveBeenCalledWith('/activate?token=change-token-1&mode=change&next=%2Fadmin%2Fusers'),
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('keeps an unsafe return path out of the set-password step', async () => {
+    const api = testApi(() =>
+      problem(403, 'password_change_required', { details: { changeToken: 'change-token-2', expiresIn: 900 } }),
+    );
+    renderWithProviders(<LoginForm next="//evil.example/steal" />, { api });
+    await signIn('admin@agency.test', 'printed-password');
+    await vi.waitFor(() => expect(router.replace).toHaveBeenCalledWith('/activate?token=change-token-2&mode=change'));
+  });
+
+  it('says so when a temporary password has expired', async () => {
+    const api = testApi(() => problem(401, 'temporary_password_expired'));
+    renderWithProviders(<LoginForm />, { api });
+    await signIn('anna@agency.test', 'temporary-password');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Срок действия временного пароля истёк');
+    expect(router.replace).not.toHaveBeenCalled();
+  });
+
   it('never redirects to another site', async () => {
     const api = testApi(() => json(SESSION));
     renderWithProviders(<LoginForm next="//evil.example/steal" />, { api });

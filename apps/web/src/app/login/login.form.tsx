@@ -1,6 +1,7 @@
 'use client';
 
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { PASSWORD_CHANGE_REQUIRED, passwordChangeRequiredDetailsSchema } from '@polis/contracts';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
@@ -12,6 +13,20 @@ type Reason = 'expired' | 'disabled';
 
 function isReason(value: string | undefined): value is Reason {
   return value === 'expired' || value === 'disabled';
+}
+
+/**
+ * Where a sign-in that must first set a new password continues: the set-password step with the
+ * single-use change token of the 403, then the page the user came from. Null if the token is absent.
+ */
+function changePasswordPath(error: unknown, next: string | undefined): string | null {
+  if (!isApiError(error) || error.code !== PASSWORD_CHANGE_REQUIRED) return null;
+  const details = passwordChangeRequiredDetailsSchema.safeParse(error.details);
+  if (!details.success) return null;
+  const params = new URLSearchParams({ token: details.data.changeToken, mode: 'change' });
+  const target = safeNextPath(next);
+  if (target !== '/') params.set('next', target);
+  return `/activate?${params.toString()}`;
 }
 
 /** `next`: where the user was sent from; `reason`: why the previous session ended. */
@@ -34,6 +49,8 @@ export function LoginForm({ next, reason }: { next?: string; reason?: string }) 
         return t('errors.userDisabled');
       case 'rate_limited':
         return t('errors.rateLimited', { wait: waitTime(error.retryAfterSeconds) });
+      case 'temporary_password_expired':
+        return t('errors.temporaryPasswordExpired');
       default:
         return describe(error);
     }
@@ -48,6 +65,11 @@ export function LoginForm({ next, reason }: { next?: string; reason?: string }) 
       {
         onSuccess: () => router.replace(safeNextPath(next)),
         onError: (error) => {
+          const changePath = changePasswordPath(error, next);
+          if (changePath) {
+            router.replace(changePath);
+            return;
+          }
           const fields = isApiError(error) && error.code === 'validation_error' ? fieldErrors(error) : {};
           if (Object.keys(fields).length > 0) setErrors(fields);
           else setFormError(failureMessage(error));
