@@ -1,1 +1,3 @@
-export {};
+export { type ReplayEntry, ReplayLog } from './replay-log.js';
+export { ReplayingEventBus } from './replaying-event-bus.js';
+export { resumeIdOf, type SseStreamOptions, SseStreams } from './sse-stream.js';

@@ -1,14 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@polis/auth-kit';
-import { parseInput, Unauthorized } from '@polis/platform';
-import { z } from 'zod';
+import { Unauthorized } from '@polis/platform';
+import { resumeIdOf } from '@polis/sse';
 import { callerOf } from '../common/caller.js';
 import { normalizeQuery } from '../common/query.js';
 import { DealStreamService } from './deal-stream.service.js';
-
-const streamIdSchema = z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be an event id such as 1718012345678-0');
-const streamQuerySchema = z.strictObject({ lastEventId: streamIdSchema.optional() });
 
 /** The part of the framework's reply a raw stream needs. */
 interface StreamReply {
@@ -32,11 +29,7 @@ export class DealStreamController {
     @Res() reply: StreamReply,
   ): Promise<void> {
     if (!principal) throw new Unauthorized();
-    const { lastEventId: fromQuery } = parseInput(streamQuerySchema, normalizeQuery(query), 'query');
-    const lastEventId =
-      lastEventIdHeader !== undefined && lastEventIdHeader.trim() !== ''
-        ? parseInput(streamIdSchema, lastEventIdHeader.trim(), 'Last-Event-ID')
-        : fromQuery;
+    const lastEventId = resumeIdOf(lastEventIdHeader, normalizeQuery(query));
     reply.hijack();
     await this.streams.serve(callerOf(principal), principal, lastEventId, reply.raw);
   }

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Database, type OutboxRelay, setTransactionIdentity, type Tx } from '@polis/db';
+import type { TasksConfig } from '../tasks.config.js';
+import { DATABASE, OUTBOX_RELAY, TASKS_CONFIG } from '../tasks.tokens.js';
+import type { Caller } from './caller.js';
+
+/**
+ * Units of work under the caller's identity: every transaction sets `app.user_id` / `app.roles`
+ * and acts as the runtime role, so row-level security filters it whatever the query says.
+ */
+@Injectable()
+export class TasksDb {
+  constructor(
+    @Inject(DATABASE) readonly database: Database,
+    @Inject(TASKS_CONFIG) private readonly config: TasksConfig,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Applies the caller's identity to a transaction opened elsewhere (e.g. by `applyOnce`). */
+  identify(tx: Tx, caller: Caller): Promise<void> {
+    return setTransactionIdentity(
+      tx,
+      caller.identity,
+      this.config.dbRole === undefined ? {} : { role: this.config.dbRole },
+    );
+  }
+
+  read<T>(caller: Caller, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.database.transaction(async (tx) => {
+      await this.identify(tx, caller);
+      return work(tx);
+    });
+  }
+
+  /** Like `read`; after the commit it wakes the outbox relay so the events go out now. */
+  async write<T>(caller: Caller, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.read(caller, work);
+    this.relay.notify();
+    return result;
+  }
+
+  notifyRelay(): void {
+    this.relay.notify();
+  }
+}
