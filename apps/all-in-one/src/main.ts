@@ -3,13 +3,18 @@
  * in-process bus, cache and jobs). First start migrates, creates the main admin (password printed
  * once) and loads the demo data; later starts keep the data.
  */
+
+import { join } from 'node:path';
 import { createAuthService, loadAuthConfig } from '@polis/auth';
+import { createCache } from '@polis/cache';
 import { createCrmService, loadCrmConfig } from '@polis/crm';
+import { createDocumentsService, loadDocumentsConfig } from '@polis/documents';
 import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
 import { closeOnSignals, createLogger, type RunningService, startTracing } from '@polis/platform';
+import { createTasksService, loadTasksConfig } from '@polis/tasks';
 import { openInfrastructure } from './embedded.js';
 import { migrateAll } from './migrate-all.js';
-import { ensureAdmin, seedDemo } from './seed-all.js';
+import { adminUserId, ensureAdmin, seedDemo } from './seed-all.js';
 import { startWeb } from './web.js';
 
 async function main(): Promise<void> {
@@ -41,12 +46,53 @@ async function main(): Promise<void> {
   running.push(auth);
   const crm = await createCrmService({ config: loadCrmConfig(env), db, bus, cache, logger });
   running.push(crm);
+  const tasks = await createTasksService({
+    // The main admin receives escalations; embedded mode knows who that is.
+    config: loadTasksConfig({
+      TASKS_CRM_BASE_URL: crm.url,
+      TASKS_MAIN_ADMIN_USER_ID: (await adminUserId(db, admin.email)) ?? '',
+      ...env,
+    }),
+    db,
+    bus,
+    cache,
+    logger,
+  });
+  running.push(tasks);
+  // Documents' cache keys carry no service prefix of their own.
+  const documentsCache = createCache({ url: env.REDIS_URL || undefined, keyPrefix: 'documents:' });
+  const documents = await createDocumentsService({
+    config: loadDocumentsConfig({
+      DOCUMENTS_STORAGE_ROOT: join(infra.dataDir, 'documents'),
+      DOCUMENTS_CRM_BASE_URL: crm.url,
+      ...env,
+    }),
+    db,
+    bus,
+    cache: documentsCache,
+    authCache: cache,
+    jobs: infra.jobs,
+    logger,
+  });
+  running.push({
+    name: documents.name,
+    url: documents.url,
+    async close() {
+      await documents.close();
+      await documentsCache.close();
+    },
+  });
   running.push(
     await createGatewayService({
       config: loadGatewayConfig(env),
       cache,
       logger,
-      upstreams: { auth: { baseUrl: auth.url }, crm: { baseUrl: crm.url } },
+      upstreams: {
+        auth: { baseUrl: auth.url },
+        crm: { baseUrl: crm.url },
+        tasks: { baseUrl: tasks.url },
+        documents: { baseUrl: documents.url },
+      },
     }),
   );
   const web = await startWeb({ port: Number(env.FRONTEND_PORT || 3000), host: env.FRONTEND_HOST || '0.0.0.0' });

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { workspaceRoot } from './paths.js';
 
 const root = workspaceRoot;
-const SERVICES = ['auth', 'crm', 'gateway'] as const;
+const SERVICES = ['auth', 'crm', 'tasks', 'documents', 'gateway'] as const;
 
 const env: NodeJS.ProcessEnv = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
