@@ -173,6 +173,18 @@ describe('service tokens and Telegram linking', () => {
       expect(token.body).toMatchObject({ code: 'user_disabled' });
     });
 
+    it('a user with a pending password change gets no bot token (403 password_change_required)', async () => {
+      const user = await auth.createUser();
+      const id = await linkUser(user);
+      await auth.backend.db.query('update auth.users set must_change_password = true where id = $1', [user.id]);
+      const token = await auth.request('POST', '/internal/v1/auth/telegram/token', {
+        token: bot,
+        body: { telegramId: id },
+      });
+      expect(token.status).toBe(403);
+      expect(token.body).toMatchObject({ code: 'password_change_required' });
+    });
+
     it('unlink: 204, then nothing is linked (404 on repeat and on look-ups); the id can be linked again', async () => {
       const user = await auth.createUser();
       const id = await linkUser(user);

@@ -145,6 +145,10 @@ export class TelegramService {
     const user = binding ? await this.users.findById(binding.userId) : undefined;
     if (!binding || !user) throw new NotFound('No user is linked to this Telegram account.', 'telegram_user_not_found');
     if (!isActive(user)) throw new Forbidden('This account is disabled.', 'user_disabled');
+    // A pending password change (first sign-in or recovery) must happen in the web app first.
+    if (user.mustChangePassword) {
+      throw new Forbidden('The account must set a new password before it is used.', 'password_change_required');
+    }
     const roles = await this.users.roleNames(user.id);
     const access = await this.issuer.access(user, roles, { amr: ['telegram'], ttlMs: this.config.ttl.telegramMs });
     return { tokenType: 'Bearer', accessToken: access.token, expiresIn: access.expiresIn };
