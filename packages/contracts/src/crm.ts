@@ -492,6 +492,21 @@ function periodInOrder(value: { effectiveFrom?: string | null; effectiveTo?: str
 }
 const periodOrderIssue = { message: 'effectiveTo must not be before effectiveFrom', path: ['effectiveTo'] };
 
+/**
+ * The commission rate of a policy: percent of the premium, 0–100 with at most two decimals, as a
+ * decimal string (`"12.5"` is read as `"12.50"`).
+ */
+export const commissionRateSchema = z
+  .string()
+  .regex(
+    /^(?:100(?:\.0{1,2})?|[1-9]?\d(?:\.\d{1,2})?)$/,
+    'must be a percent from 0 to 100 with at most 2 decimals, e.g. "12.50"',
+  )
+  .transform((value) => {
+    const [whole, fraction = ''] = value.split('.');
+    return `${whole}.${fraction.padEnd(2, '0')}`;
+  });
+
 export const createPolicyRequestSchema = z
   .strictObject({
     clientId: idSchema,
@@ -501,6 +516,7 @@ export const createPolicyRequestSchema = z
     /** `active` for a policy that is already issued. */
     status: z.enum(['draft', 'active']).default('draft'),
     premium: positiveMoneySchema.nullable().optional(),
+    commissionRate: commissionRateSchema.nullable().optional(),
     effectiveFrom: dateSchema.nullable().optional(),
     effectiveTo: dateSchema.nullable().optional(),
     /** The servicing user. */
@@ -517,6 +533,7 @@ export const issuePolicyRequestSchema = z
     status: z.enum(['draft', 'active']).default('draft'),
     /** Default: the quote's premium. */
     premium: positiveMoneySchema.optional(),
+    commissionRate: commissionRateSchema.nullable().optional(),
     /** Default: the quote's validity period. */
     effectiveFrom: dateSchema.optional(),
     effectiveTo: dateSchema.optional(),
@@ -533,6 +550,7 @@ export const updatePolicyRequestSchema = z
     /** Required when closing. */
     closedReason: policyClosedReasonSchema.optional(),
     premium: positiveMoneySchema.nullable().optional(),
+    commissionRate: commissionRateSchema.nullable().optional(),
     effectiveFrom: dateSchema.nullable().optional(),
     effectiveTo: dateSchema.nullable().optional(),
     /** `true` soft-deletes the policy. */
@@ -543,7 +561,7 @@ export const updatePolicyRequestSchema = z
     message: 'at least one field must be given',
   })
   .refine(periodInOrder, periodOrderIssue);
-export type UpdatePolicyRequest = z.infer<typeof updatePolicyRequestSchema>;
+export type UpdatePolicyRequest = z.output<typeof updatePolicyRequestSchema>;
 
 export const policiesQuerySchema = z.strictObject({
   dealId: idSchema.optional(),
@@ -564,6 +582,8 @@ export const policySchema = z.object({
   status: policyStatusSchema,
   closedReason: policyClosedReasonSchema.nullable(),
   premium: z.string().nullable(),
+  /** Percent of the premium, e.g. "12.50"; null when not agreed. */
+  commissionRate: z.string().nullable(),
   effectiveFrom: z.string().nullable(),
   effectiveTo: z.string().nullable(),
   ownerId: idSchema,
@@ -738,6 +758,222 @@ export const paymentSchema = z.object({
 export type Payment = z.infer<typeof paymentSchema>;
 export const paymentsPageSchema = z.object({ items: z.array(paymentSchema), total: z.number().int() });
 export type PaymentsPage = z.infer<typeof paymentsPageSchema>;
+
+/* ----------------------------------------------------------------------------------------------
+ * Commission, cash flow, the payments list, export and import (issue 5)
+ * -------------------------------------------------------------------------------------------- */
+
+/** Income categories that pay the premium (the client's money); `commission` and `bonus` are the agency's. */
+export const PREMIUM_INCOME_CATEGORIES = ['premium', 'installment', 'wire', 'cash'] as const;
+/** The income category of the insurer's commission; `bonus` is counted apart from it. */
+export const COMMISSION_INCOME_CATEGORY = 'commission';
+export const BONUS_INCOME_CATEGORY = 'bonus';
+/** The expense category of a colleague's share of a commission. */
+export const COLLEAGUE_PAYOUT_CATEGORY = 'colleague_payout';
+
+/** `GET /crm/deals/{dealId}/policies/{policyId}/cash-flow`: every amount a decimal string summed in SQL. */
+export const policyCashFlowSchema = z.object({
+  policyId: idSchema,
+  dealId: idSchema,
+  policyNumber: z.string(),
+  currency: z.string(),
+  premium: z.string().nullable(),
+  /** Σ planned amounts of the live, not cancelled payments of the policy. */
+  premiumDue: z.string(),
+  /** Σ live income lines of the premium categories (PREMIUM_INCOME_CATEGORIES). */
+  premiumPaid: z.string(),
+  /** premiumDue − premiumPaid, never below 0. */
+  premiumOutstanding: z.string(),
+  commission: z.object({
+    rate: z.string().nullable(),
+    /** premium × rate / 100 rounded half-up to the kopeck; null without premium or rate. */
+    expected: z.string().nullable(),
+    /** Σ live income lines of category `commission`. */
+    received: z.string(),
+    /** expected − received, never below 0; null when nothing is expected. */
+    outstanding: z.string().nullable(),
+  }),
+  /** Σ live income lines of category `bonus` (not part of the commission). */
+  bonusReceived: z.string(),
+  /** Σ live income lines of any other category. */
+  otherIncome: z.string(),
+  incomesTotal: z.string(),
+  /** Σ live expense lines by category, largest first. */
+  payouts: z.array(z.object({ category: z.string(), amount: z.string() })),
+  expensesTotal: z.string(),
+  /** incomesTotal − expensesTotal (may be negative): the agency's result on the policy. */
+  net: z.string(),
+});
+export type PolicyCashFlow = z.infer<typeof policyCashFlowSchema>;
+
+/** A share of a commission in percent: 0.01–100 with at most two decimals. */
+const sharePercentSchema = z
+  .string()
+  .regex(/^(?:100(?:\.0{1,2})?|[1-9]?\d(?:\.\d{1,2})?)$/, 'must be a percent from 0.01 to 100 with at most 2 decimals')
+  .refine((value) => /[1-9]/.test(value), 'must be greater than 0');
+const shareNameSchema = z.string().trim().min(1).max(120).optional();
+
+/**
+ * `POST .../payments/{paymentId}/commission-split`: one `colleague_payout` expense line per
+ * colleague, either by percent of the commission received on the payment or by amount.
+ */
+export const commissionSplitRequestSchema = z.strictObject({
+  shares: z.union([
+    z
+      .array(z.strictObject({ userId: idSchema, percent: sharePercentSchema, name: shareNameSchema }))
+      .min(1)
+      .max(20),
+    z
+      .array(z.strictObject({ userId: idSchema, amount: paymentAmountSchema, name: shareNameSchema }))
+      .min(1)
+      .max(20),
+  ]),
+  /** Default: today. */
+  postedAt: dateSchema.optional(),
+});
+export type CommissionSplitRequest = z.infer<typeof commissionSplitRequestSchema>;
+
+export const commissionSplitResultSchema = z.object({
+  /** Commission received on the payment (Σ live `commission` incomes). */
+  commissionReceived: z.string(),
+  /** Colleague payouts on the payment before this split. */
+  previouslySplit: z.string(),
+  /** Σ of the new lines. */
+  split: z.string(),
+  /** What stays with the agency: received − all colleague payouts. */
+  remaining: z.string(),
+  expenses: movementsSchema,
+  payment: paymentSchema,
+});
+export type CommissionSplitResult = z.infer<typeof commissionSplitResultSchema>;
+
+/** Filters of the payments list and its export (every payment the caller may see). */
+const paymentFilterShape = {
+  status: repeatable(paymentStatusSchema).optional(),
+  dealId: idSchema.optional(),
+  policyId: idSchema.optional(),
+  /** Planned date range, inclusive. */
+  plannedFrom: dateSchema.optional(),
+  plannedTo: dateSchema.optional(),
+  /** Actual (paid) date range, inclusive; payments without one are left out when given. */
+  paidFrom: dateSchema.optional(),
+  paidTo: dateSchema.optional(),
+};
+const rangesInOrder = (value: { plannedFrom?: string; plannedTo?: string; paidFrom?: string; paidTo?: string }) =>
+  (!value.plannedFrom || !value.plannedTo || value.plannedFrom <= value.plannedTo) &&
+  (!value.paidFrom || !value.paidTo || value.paidFrom <= value.paidTo);
+const rangeIssue = { message: 'a range must not end before it starts', path: ['plannedTo'] };
+
+/** `GET /crm/payments`: by planned date (missing last), then id; keyset pages. */
+export const allPaymentsQuerySchema = z
+  .strictObject({ ...paymentFilterShape, limit: limitSchema, cursor: cursorSchema.optional() })
+  .refine(rangesInOrder, rangeIssue);
+export type AllPaymentsQuery = z.input<typeof allPaymentsQuerySchema>;
+export type ParsedAllPaymentsQuery = z.output<typeof allPaymentsQuerySchema>;
+
+export const PAYMENT_EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type PaymentExportFormat = (typeof PAYMENT_EXPORT_FORMATS)[number];
+/** `GET /crm/payments/export`: the same filters, every matching row. */
+export const paymentsExportQuerySchema = z
+  .strictObject({ ...paymentFilterShape, format: z.enum(PAYMENT_EXPORT_FORMATS).default('csv') })
+  .refine(rangesInOrder, rangeIssue);
+export type ParsedPaymentsExportQuery = z.output<typeof paymentsExportQuerySchema>;
+
+/** A payment of the list, with its policy's number. */
+export const paymentListItemSchema = paymentSchema.extend({ policyNumber: z.string() });
+export type PaymentListItem = z.infer<typeof paymentListItemSchema>;
+export const paymentListPageSchema = pageSchema(paymentListItemSchema);
+export type PaymentListPage = z.infer<typeof paymentListPageSchema>;
+
+/** The columns of an export, in order (header row of the CSV and the XLSX sheet). */
+export const PAYMENT_EXPORT_COLUMNS = [
+  'policy_number',
+  'payment_sequence',
+  'status',
+  'planned_date',
+  'planned_amount',
+  'currency',
+  'actual_date',
+  'incomes_total',
+  'expenses_total',
+  'net_total',
+  'comment',
+  'deal_id',
+  'policy_id',
+  'payment_id',
+] as const;
+
+/**
+ * The columns of an import file (header row required, any order, case-insensitive). `currency`
+ * and `note` may be left out; `posted_at` is `YYYY-MM-DD` or `DD.MM.YYYY`.
+ */
+export const PAYMENT_IMPORT_COLUMNS = [
+  'policy_number',
+  'payment_sequence',
+  'direction',
+  'amount',
+  'currency',
+  'category',
+  'posted_at',
+  'note',
+] as const;
+export const PAYMENT_IMPORT_REQUIRED_COLUMNS = [
+  'policy_number',
+  'payment_sequence',
+  'direction',
+  'amount',
+  'category',
+  'posted_at',
+] as const;
+
+export const PAYMENT_IMPORT_MODES = ['dry-run', 'apply'] as const;
+export type PaymentImportMode = (typeof PAYMENT_IMPORT_MODES)[number];
+/** `POST /crm/payments/import?mode=dry-run|apply` with `Content-Type: text/csv`. */
+export const paymentImportQuerySchema = z.strictObject({ mode: z.enum(PAYMENT_IMPORT_MODES).default('dry-run') });
+
+/** One refused row: its line in the file (the header is line 1), the column and a stable code. */
+export const importRowErrorSchema = z.object({
+  line: z.number().int(),
+  column: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+export type ImportRowError = z.infer<typeof importRowErrorSchema>;
+
+/** The NDJSON lines of an import answer: progress lines, then one result or report line. */
+export const importProgressLineSchema = z.object({ type: z.literal('progress'), rows: z.number().int() });
+export const importResultLineSchema = z.object({
+  type: z.literal('result'),
+  mode: z.enum(PAYMENT_IMPORT_MODES),
+  rows: z.number().int(),
+  /** False for a dry run. */
+  written: z.boolean(),
+  incomes: z.number().int(),
+  expenses: z.number().int(),
+  /** Payments that get (or would get) lines. */
+  payments: z.number().int(),
+});
+export const importReportLineSchema = z.object({
+  type: z.literal('report'),
+  mode: z.enum(PAYMENT_IMPORT_MODES),
+  rows: z.number().int(),
+  written: z.literal(false),
+  /** Every refused row, in file order, up to the report's cap. */
+  errors: z.array(importRowErrorSchema),
+  errorCount: z.number().int(),
+  truncated: z.boolean(),
+});
+/** The import could not finish (file over the size limit, server failure); nothing was written. */
+export const importErrorLineSchema = z.object({ type: z.literal('error'), code: z.string(), message: z.string() });
+export const importLineSchema = z.discriminatedUnion('type', [
+  importProgressLineSchema,
+  importResultLineSchema,
+  importReportLineSchema,
+  importErrorLineSchema,
+]);
+export type ImportLine = z.infer<typeof importLineSchema>;
+export type ImportResultLine = z.infer<typeof importResultLineSchema>;
+export type ImportReportLine = z.infer<typeof importReportLineSchema>;
 
 /* ----------------------------------------------------------------------------------------------
  * Events on `crm.events` (interfaces.md §4.3, camelCase data) and the `deals` SSE stream

@@ -23,9 +23,15 @@ import { JournalService } from './journal/journal.service.js';
 import { ParticipantController } from './participants/participant.controller.js';
 import { ParticipantRepository } from './participants/participant.repository.js';
 import { ParticipantService } from './participants/participant.service.js';
-import { PaymentController } from './payments/payment.controller.js';
+import { CsvBodyParser } from './payments/csv-body.parser.js';
+import { PaymentController, PolicyCashFlowController } from './payments/payment.controller.js';
 import { PaymentRepository } from './payments/payment.repository.js';
 import { PaymentService } from './payments/payment.service.js';
+import { PaymentImportRepository } from './payments/payment-import.repository.js';
+import { PaymentImportService } from './payments/payment-import.service.js';
+import { PaymentListController } from './payments/payment-list.controller.js';
+import { PaymentListRepository } from './payments/payment-list.repository.js';
+import { PaymentListService } from './payments/payment-list.service.js';
 import { PolicyController } from './policies/policy.controller.js';
 import { PolicyRepository } from './policies/policy.repository.js';
 import { PolicyService } from './policies/policy.service.js';
@@ -58,6 +64,8 @@ export class CrmModule {
         CalculationController,
         PolicyController,
         PaymentController,
+        PolicyCashFlowController,
+        PaymentListController,
         DealStreamController,
       ],
       providers: [
@@ -82,6 +90,11 @@ export class CrmModule {
         CalculationService,
         PolicyService,
         PaymentService,
+        PaymentListRepository,
+        PaymentListService,
+        PaymentImportRepository,
+        PaymentImportService,
+        CsvBodyParser,
         DealStreamService,
       ],
     };

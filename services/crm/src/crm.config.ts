@@ -28,6 +28,8 @@ export const crmConfigSchema = z.object({
   CRM_SSE_KEEPALIVE_MS: env.int(15_000, { min: 10 }),
   CRM_SSE_BLOCK_MS: env.int(5_000, { min: 10 }),
   CRM_SSE_RETRY_MS: env.int(5_000, { min: 0 }),
+  /** Largest payments import file CRM reads (the Gateway's upload limit applies before it). */
+  CRM_IMPORT_MAX_MB: env.int(50, { min: 1 }),
   AUTH_BASE_URL: env.url('http://localhost:8081'),
   AUTH_JWKS_URL: env.url(),
   AUTH_JWT_ISSUER: env.str(),
@@ -49,6 +51,7 @@ export interface CrmConfig {
   /** Undefined when the connection's own login role is the runtime role. */
   dbRole?: string;
   outboxPollIntervalMs: number;
+  importMaxBytes: number;
   sse: { replayMaxLen: number; keepAliveMs: number; blockMs: number; retryMs: number };
   jwt: { jwksUrl: string; issuer: string; audience: string };
   consul?: { url: string; token?: string };
@@ -65,6 +68,7 @@ export function toCrmConfig(values: CrmEnv): CrmConfig {
     eventsExchange: values.CRM_EVENTS_EXCHANGE,
     timeZone: values.CRM_TIMEZONE,
     outboxPollIntervalMs: values.CRM_OUTBOX_POLL_INTERVAL_MS,
+    importMaxBytes: values.CRM_IMPORT_MAX_MB * 1024 * 1024,
     sse: {
       replayMaxLen: values.CRM_SSE_REPLAY_MAX_LEN,
       keepAliveMs: values.CRM_SSE_KEEPALIVE_MS,

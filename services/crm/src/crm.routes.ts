@@ -1,5 +1,6 @@
 import {
   addParticipantRequestSchema,
+  allPaymentsQuerySchema,
   appendJournalRequestSchema,
   calculationComparisonSchema,
   calculationParamsSchema,
@@ -11,6 +12,8 @@ import {
   clientSchema,
   clientsPageSchema,
   clientsQuerySchema,
+  commissionSplitRequestSchema,
+  commissionSplitResultSchema,
   createCalculationRequestSchema,
   createClientRequestSchema,
   createDealRequestSchema,
@@ -24,6 +27,7 @@ import {
   dealsPageSchema,
   dealsQuerySchema,
   deleteMovementQuerySchema,
+  importLineSchema,
   issuePolicyRequestSchema,
   journalEntrySchema,
   journalPageSchema,
@@ -36,15 +40,19 @@ import {
   participantParamsSchema,
   participantSchema,
   participantsSchema,
+  paymentImportQuerySchema,
+  paymentListPageSchema,
   paymentListParamsSchema,
   paymentParamsSchema,
   paymentQuerySchema,
   paymentScheduleRequestSchema,
   paymentSchema,
+  paymentsExportQuerySchema,
   paymentsPageSchema,
   paymentsQuerySchema,
   policiesPageSchema,
   policiesQuerySchema,
+  policyCashFlowSchema,
   policyDocumentParamsSchema,
   policyDocumentSchema,
   policyDocumentsSchema,
@@ -599,6 +607,75 @@ export const CRM_ROUTES: RouteSpec[] = [
       },
     ];
   }),
+  {
+    method: 'POST',
+    path: `${PAYMENTS}/{paymentId}/commission-split`,
+    summary: "Share the payment's commission among colleagues: one colleague_payout expense each",
+    description:
+      'Shares are all by `percent` of the commission received on the payment (largest-remainder split, adds up to ' +
+      'the kopeck) or all by `amount`. The colleagues never get more than the commission received.',
+    tags: ['payments'],
+    params: paymentParamsSchema,
+    body: commissionSplitRequestSchema,
+    responses: {
+      201: { description: 'The new lines and the payment', schema: commissionSplitResultSchema },
+      400: { description: 'validation_error, posted_at_in_future, share_too_small' },
+      404: { description: 'policy_not_found, payment_not_found' },
+      409: conflict('commission_split_exceeds_received, payment_cancelled'),
+    },
+  },
+  {
+    method: 'GET',
+    path: `${BASE}/deals/{dealId}/policies/{policyId}/cash-flow`,
+    summary: "The policy's cash flow: premium due and paid, commission expected and received, payouts, net",
+    tags: ['payments'],
+    params: paymentListParamsSchema,
+    responses: {
+      200: { description: 'Decimal strings summed by PostgreSQL', schema: policyCashFlowSchema },
+      400: invalid,
+      404: notFound('policy in this deal'),
+    },
+  },
+  {
+    method: 'GET',
+    path: `${BASE}/payments`,
+    summary: 'Every visible payment across policies (by planned date, undated last; keyset pages)',
+    tags: ['payments'],
+    query: allPaymentsQuerySchema,
+    responses: {
+      200: { description: 'A page of payments with their policy numbers', schema: paymentListPageSchema },
+      400: { description: 'validation_error, invalid_cursor' },
+    },
+  },
+  {
+    method: 'GET',
+    path: `${BASE}/payments/export`,
+    summary: 'The filtered payments list as a CSV (; separated, UTF-8 BOM) or XLSX download',
+    tags: ['payments'],
+    query: paymentsExportQuerySchema,
+    responses: {
+      200: { description: 'text/csv or an XLSX workbook, Content-Disposition: attachment' },
+      400: invalid,
+    },
+  },
+  {
+    method: 'POST',
+    path: `${BASE}/payments/import`,
+    summary: 'Import income / expense lines from a CSV (dry-run checks, apply is all-or-nothing)',
+    description:
+      'Body: `text/csv` (`;` or `,` separated, UTF-8 with or without BOM) with the header ' +
+      '`policy_number, payment_sequence, direction, amount, currency, category, posted_at, note` ' +
+      '(currency and note optional). Answer: `application/x-ndjson`, progress lines ' +
+      '`{"type":"progress","rows":N}` then one `result`, `report` (every refused row, first 1,000) or `error` line.',
+    tags: ['payments'],
+    query: paymentImportQuerySchema,
+    responses: {
+      200: { description: 'NDJSON lines', schema: importLineSchema },
+      400: invalid,
+      413: { description: 'payload_too_large' },
+      415: { description: 'unsupported_media_type: the body is not text/csv' },
+    },
+  },
   // Stream
   {
     method: 'GET',

@@ -38,7 +38,7 @@ interface RouteCase {
   /** The documented path template (OpenAPI), to check that every route is in the matrix. */
   template: string;
   /** The request for one caller; routes that change state get fresh records per caller. */
-  prepare: (caller: Caller) => Promise<{ path: string; body?: unknown }>;
+  prepare: (caller: Caller) => Promise<{ path: string; body?: unknown; csv?: string }>;
   expected: Expected;
   stream?: boolean;
 }
@@ -492,6 +492,54 @@ describe('authorization', () => {
       ];
     }),
     {
+      name: 'split commission',
+      method: 'POST',
+      template: `${PAYMENTS}/{paymentId}/commission-split`,
+      prepare: async () => {
+        const payment = await freshPayment();
+        await crm.sql(
+          `insert into crm.payment_incomes (id, payment_id, amount, category, posted_at) values ($1, $2, 100, 'commission', $3)`,
+          [randomUUID(), payment.paymentId, T],
+        );
+        return {
+          path: `${payment.path}/commission-split`,
+          body: { shares: [{ userId: DEMO_CRM_USERS.olga, percent: '20' }] },
+        };
+      },
+      expected: onD1(201, 201, 201),
+    },
+    {
+      name: 'policy cash flow',
+      method: 'GET',
+      template: `${base}/deals/{dealId}/policies/{policyId}/cash-flow`,
+      prepare: async () => ({ path: `${base}/deals/${D.D1}/policies/${P.P1}/cash-flow` }),
+      expected: onD1(200, 200, 200),
+    },
+    {
+      name: 'list all payments',
+      method: 'GET',
+      template: `${base}/payments`,
+      prepare: async () => ({ path: `${base}/payments?dealId=${D.D1}` }),
+      expected: anyone(200),
+    },
+    {
+      name: 'export payments',
+      method: 'GET',
+      template: `${base}/payments/export`,
+      prepare: async () => ({ path: `${base}/payments/export?format=xlsx` }),
+      expected: anyone(200),
+    },
+    {
+      name: 'import payment lines (dry run)',
+      method: 'POST',
+      template: `${base}/payments/import`,
+      prepare: async () => ({
+        path: `${base}/payments/import?mode=dry-run`,
+        csv: `policy_number;payment_sequence;direction;amount;category;posted_at\nCR-2024-0001;4;income;1.00;premium;${T}\n`,
+      }),
+      expected: anyone(200),
+    },
+    {
       name: 'deals stream',
       method: 'GET',
       template: '/internal/v1/streams/deals',
@@ -502,15 +550,16 @@ describe('authorization', () => {
   ];
 
   async function statusOf(route: RouteCase, caller: Caller): Promise<number> {
-    const { path, body } = await route.prepare(caller);
+    const { path, body, csv } = await route.prepare(caller);
     const headers: Record<string, string> = {};
     if (caller !== 'anonymous') headers.authorization = `Bearer ${crm.tokens[caller]}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (csv !== undefined) headers['content-type'] = 'text/csv';
     const abort = new AbortController();
     const response = await fetch(`${crm.url}${path}`, {
       method: route.method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: csv ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal: abort.signal,
     });
     if (route.stream && response.status === 200) abort.abort();

@@ -55,6 +55,7 @@ describe('deals', () => {
         deals: 0,
         calculations: 0,
         policies: 0,
+        payments: 0,
       });
       const rows = await crm.sql<{ id: string; owner_id: string | null; status: string; next_review_at: string }>(
         'select id, owner_id, status, next_review_at from crm.deals where id = any($1) order by id',
@@ -467,7 +468,9 @@ describe('deals', () => {
         'closedLost',
       ]);
       expect(all.body.reduce((sum, metric) => sum + metric.conversionRate, 0)).toBeCloseTo(1, 10);
-      for (const metric of all.body) expect(metric.totalValue).toBe('0.00');
+      // Demo payments (domain.md §5): D1, D5 and D7 are won; cancelled and deleted payments never count.
+      // D1 2 970 000 + D5 840 000 + D7 462 000 planned.
+      expect(all.body.map((metric) => metric.totalValue)).toEqual(['0.00', '0.00', '0.00', '4272000.00', '0.00']);
 
       const mine = await owner().get<StageMetric[]>('/deals/stage-metrics?stage=closedWon');
       expect(mine.body.map((metric) => metric.count)).toEqual([0, 0, 0, expect.any(Number), 0]);

@@ -87,6 +87,35 @@ describe('CRM through the Gateway', () => {
     expect((await viaGateway('GET', '/internal/v1/streams/deals', crm.tokens.owner)).status).toBe(404);
   });
 
+  it('streams the payments import (NDJSON) and export (CSV download) through', async () => {
+    const rows = Array.from({ length: 700 }, () => `CR-2024-0001;4;income;0.01;premium;${crm.today}`);
+    const csv = ['policy_number;payment_sequence;direction;amount;category;posted_at', ...rows].join('\n');
+    const imported = await fetch(`${gateway.url}/api/v1/crm/payments/import?mode=dry-run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${crm.tokens.owner}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(imported.status).toBe(200);
+    expect(imported.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const lines = (await imported.text())
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Json);
+    expect(lines).toEqual([
+      { type: 'progress', rows: 500 },
+      { type: 'progress', rows: 700 },
+      { type: 'result', mode: 'dry-run', rows: 700, written: false, incomes: 700, expenses: 0, payments: 1 },
+    ]);
+
+    const exported = await fetch(`${gateway.url}/api/v1/crm/payments/export?format=csv&dealId=${D.D1}`, {
+      headers: { authorization: `Bearer ${crm.tokens.owner}` },
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="payments-.+\.csv"$/);
+    const text = (await exported.text()).replace(/^\uFEFF/, '');
+    expect(text.split('\r\n').filter((line) => line !== '')).toHaveLength(1 + 4);
+  });
+
   it('relays the deals stream with the user’s token and Last-Event-ID', async () => {
     const open = async (lastEventId?: string) => {
       const stream = await SseClient.open(gateway.url, '/api/v1/streams/deals', {

@@ -155,6 +155,8 @@ export const policies = crmSchema.table('policies', {
   status: varchar('status', { length: 50 }).$type<PolicyStatus>().notNull(),
   closedReason: varchar('closed_reason', { length: 32 }).$type<PolicyClosedReason>(),
   premium: money('premium'),
+  /** Percent of the premium paid to the agency as commission (0–100, two decimals). */
+  commissionRate: numeric('commission_rate', { precision: 5, scale: 2 }),
   effectiveFrom: day('effective_from'),
   effectiveTo: day('effective_to'),
   version: integer('version').notNull().default(1),

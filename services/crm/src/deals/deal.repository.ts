@@ -37,6 +37,8 @@ const PERIOD_DAYS = { '7d': 7, '30d': 30, '90d': 90 } as const;
 export interface StatusCount {
   status: DealStatus;
   count: number;
+  /** Σ planned amounts of the live, not cancelled payments of those deals. */
+  totalValue: string;
   avgCycleDays: number | null;
 }
 
@@ -161,6 +163,9 @@ export class DealRepository {
         avgCycleDays: sql<
           string | null
         >`avg(extract(epoch from (${deals.updatedAt} - ${deals.createdAt})) / 86400.0)::text`,
+        // Money per stage: planned amounts of the deals' live payments that are not cancelled (invariant 26).
+        totalValue: sql<string>`round(coalesce(sum((select sum(p.planned_amount) from crm.payments p
+          where p.deal_id = crm.deals.id and not p.is_deleted and p.status <> 'cancelled')), 0), 2)::text`,
       })
       .from(deals)
       .where(and(...this.conditions(caller, filters, today)))
@@ -168,6 +173,7 @@ export class DealRepository {
     return rows.map((row) => ({
       status: row.status,
       count: Number(row.count),
+      totalValue: row.totalValue,
       avgCycleDays: row.avgCycleDays === null ? null : Number(row.avgCycleDays),
     }));
   }

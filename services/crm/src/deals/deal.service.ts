@@ -120,8 +120,7 @@ export class DealService {
       return {
         stage,
         count,
-        // Payments (and so money per stage) arrive with the payments issue.
-        totalValue: '0.00',
+        totalValue: row?.totalValue ?? '0.00',
         conversionRate: total === 0 ? 0 : count / total,
         avgCycleDurationDays: row?.avgCycleDays === null || row === undefined ? null : round2(row.avgCycleDays),
       };

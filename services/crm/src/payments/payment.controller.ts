@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
+  type CommissionSplitResult,
+  commissionSplitRequestSchema,
   createMovementRequestSchema,
   createPaymentRequestSchema,
   deleteMovementQuerySchema,
@@ -8,6 +10,7 @@ import {
   movementParamsSchema,
   type Payment,
   type PaymentsPage,
+  type PolicyCashFlow,
   paymentListParamsSchema,
   paymentParamsSchema,
   paymentQuerySchema,
@@ -94,6 +97,18 @@ export class PaymentController {
     await this.payments.remove(caller, dealId, policyId, paymentId);
   }
 
+  @Post(':paymentId/commission-split')
+  @HttpCode(201)
+  splitCommission(
+    @CurrentCaller() caller: Caller,
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ): Promise<CommissionSplitResult> {
+    const { dealId, policyId, paymentId } = parseInput(paymentParamsSchema, params, 'path');
+    const input = parseInput(commissionSplitRequestSchema, body, 'body');
+    return this.payments.splitCommission(caller, dealId, policyId, paymentId, input);
+  }
+
   @Get(':paymentId/incomes')
   incomes(@CurrentCaller() caller: Caller, @Param() params: unknown): Promise<Movement[]> {
     return this.lines(caller, 'incomes', params);
@@ -167,5 +182,17 @@ export class PaymentController {
     const { dealId, policyId, paymentId, movementId } = parseInput(movementParamsSchema, params, 'path');
     const { deletedById } = parseInput(deleteMovementQuerySchema, normalizeQuery(query), 'query');
     return this.payments.removeLine(caller, direction, dealId, policyId, paymentId, movementId, deletedById);
+  }
+}
+
+/** A policy's cash-flow summary: premium, commission, payouts and the agency's result. */
+@Controller('api/v1/crm/deals/:dealId/policies/:policyId/cash-flow')
+export class PolicyCashFlowController {
+  constructor(private readonly payments: PaymentService) {}
+
+  @Get()
+  cashFlow(@CurrentCaller() caller: Caller, @Param() params: unknown): Promise<PolicyCashFlow> {
+    const { dealId, policyId } = parseInput(paymentListParamsSchema, params, 'path');
+    return this.payments.cashFlow(caller, dealId, policyId);
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
-  CreateMovementRequest,
   CreatePaymentRequest,
   Movement,
   MovementDirection,
@@ -13,6 +12,13 @@ import type {
   UpdateMovementRequest,
   UpdatePaymentRequest,
 } from '@polis/contracts';
+import {
+  COLLEAGUE_PAYOUT_CATEGORY,
+  type CommissionSplitRequest,
+  type CommissionSplitResult,
+  type CreateMovementRequest,
+  type PolicyCashFlow,
+} from '@polis/contracts';
 import type { Tx } from '@polis/db';
 import { Conflict, Invalid, NotFound } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
@@ -22,8 +28,9 @@ import { isNumericOverflow } from '../common/db-errors.js';
 import { assertVersion, forbidden, policyNotFound } from '../common/errors.js';
 import { CLOCK } from '../crm.tokens.js';
 import { type CrmEvent, CrmEvents } from '../events/crm.events.js';
+import { splitByAmount, splitByPercent } from './commission-split.js';
 import { installmentSchedule } from './installment-schedule.js';
-import { toKopecks } from './money.js';
+import { fromKopecks, toKopecks } from './money.js';
 import {
   type MovementPatch,
   type MovementRecord,
@@ -104,6 +111,133 @@ export class PaymentService {
       const row = await this.paymentOf(tx, caller, dealId, policyId, paymentId);
       const [payment] = await this.withLines(tx, [row], query.include ?? []);
       return payment as Payment;
+    });
+  }
+
+  /** The policy's money at a glance (issue 5): premium, commission, payouts and the result. */
+  async cashFlow(caller: Caller, dealId: string, policyId: string): Promise<PolicyCashFlow> {
+    return this.db.read(caller, async (tx) => {
+      const policy = await this.payments.findPolicy(tx, caller, dealId, policyId);
+      if (!policy) throw policyNotFound();
+      const sums = await this.payments.cashFlow(tx, policy);
+      const expected = sums.commissionExpected;
+      const gap = (due: bigint, got: bigint) => fromKopecks(due > got ? due - got : 0n);
+      return {
+        policyId,
+        dealId,
+        policyNumber: policy.policyNumber,
+        currency: SUPPORTED_CURRENCY,
+        premium: policy.premium,
+        premiumDue: sums.premiumDue,
+        premiumPaid: sums.premiumPaid,
+        premiumOutstanding: gap(toKopecks(sums.premiumDue), toKopecks(sums.premiumPaid)),
+        commission: {
+          rate: policy.commissionRate,
+          expected,
+          received: sums.commissionReceived,
+          outstanding: expected === null ? null : gap(toKopecks(expected), toKopecks(sums.commissionReceived)),
+        },
+        bonusReceived: sums.bonusReceived,
+        otherIncome: sums.otherIncome,
+        incomesTotal: sums.incomesTotal,
+        payouts: sums.payouts,
+        expensesTotal: sums.expensesTotal,
+        net: sums.net,
+      };
+    });
+  }
+
+  /**
+   * Shares the commission received on a payment among colleagues: one `colleague_payout` expense
+   * per share, in one transaction with the usual line events and one `deal.payment.updated`.
+   * Percent shares are of the commission received, split by largest remainder so they add up to
+   * the kopeck. The colleagues' payouts on the payment (earlier ones included) never exceed the
+   * commission received (409 `commission_split_exceeds_received`).
+   */
+  async splitCommission(
+    caller: Caller,
+    dealId: string,
+    policyId: string,
+    paymentId: string,
+    input: CommissionSplitRequest,
+  ): Promise<CommissionSplitResult> {
+    const postedAt = input.postedAt ?? this.clock.today();
+    this.assertNotFuture(postedAt, 'postedAt', 'posted_at_in_future');
+    const shares = input.shares;
+    if (new Set(shares.map((share) => share.userId)).size !== shares.length) {
+      throw new Invalid('Each colleague appears once in a split.', 'validation_error', {
+        errors: [{ field: 'shares', message: 'userId must not repeat' }],
+      });
+    }
+    return this.db.write(caller, async (tx) => {
+      const payment = await this.paymentOf(tx, caller, dealId, policyId, paymentId, true);
+      if (payment.status === 'cancelled') throw paymentCancelled();
+      const sums = await this.payments.commissionOf(tx, paymentId);
+      const received = toKopecks(sums.received);
+      const previouslySplit = toKopecks(sums.split);
+      const amounts = shares.every((share) => 'percent' in share)
+        ? splitByPercent(
+            received,
+            shares.map((share) => ('percent' in share ? share.percent : '0')),
+          )
+        : splitByAmount(shares.map((share) => ('amount' in share ? share.amount : '0')));
+      const split = amounts.reduce((sum, value) => sum + value, 0n);
+      if (received === 0n || previouslySplit + split > received) {
+        throw new Conflict(
+          'The colleagues would get more than the commission received on this payment.',
+          'commission_split_exceeds_received',
+          {
+            details: {
+              commissionReceived: fromKopecks(received),
+              previouslySplit: fromKopecks(previouslySplit),
+              requested: fromKopecks(split),
+            },
+          },
+        );
+      }
+      const tooSmall = amounts.indexOf(0n);
+      if (tooSmall >= 0) {
+        throw new Invalid('A share would be less than one kopeck.', 'share_too_small', {
+          errors: [{ field: `shares.${tooSmall}`, message: 'is less than 0.01 of the commission received' }],
+        });
+      }
+      const lines = await this.payments.insertLines(
+        tx,
+        'expenses',
+        shares.map((share, index) => ({
+          id: randomUUID(),
+          paymentId,
+          amount: fromKopecks(amounts[index] as bigint),
+          currency: payment.currency,
+          category: COLLEAGUE_PAYOUT_CATEGORY,
+          postedAt,
+          note: `Доля комиссии: ${share.name ?? share.userId}${'percent' in share ? ` (${share.percent}%)` : ''}`.slice(
+            0,
+            300,
+          ),
+          createdById: caller.userId,
+          updatedById: caller.userId,
+        })),
+      );
+      const row = await this.afterLineChange(tx, caller, payment);
+      const base = { dealId, policyId, paymentId, actorId: caller.actorId };
+      await this.events.emit(
+        tx,
+        lines.map((line) => ({
+          key: 'deal.payment.expense.created' as const,
+          subject: line.id,
+          data: { ...base, expense: { expenseId: line.id, ...lineEventFields(line) } },
+        })),
+      );
+      await this.emitUpdated(tx, caller, row, payment);
+      return {
+        commissionReceived: fromKopecks(received),
+        previouslySplit: fromKopecks(previouslySplit),
+        split: fromKopecks(split),
+        remaining: fromKopecks(received - previouslySplit - split),
+        expenses: lines.map(toMovement),
+        payment: toPayment(row),
+      };
     });
   }
 
@@ -415,7 +549,7 @@ export class PaymentService {
   }
 
   /** Bumps the payment's version and re-derives it; a total beyond numeric(14,2) is bad input. */
-  private async afterLineChange(tx: Tx, caller: Caller, payment: PaymentRecord): Promise<PaymentRecord> {
+  async afterLineChange(tx: Tx, caller: Caller, payment: PaymentRecord): Promise<PaymentRecord> {
     try {
       await this.payments.update(tx, payment.id, { updatedById: caller.userId });
       return await this.payments.recompute(tx, payment.id);
@@ -450,12 +584,23 @@ export class PaymentService {
   }
 
   /** `deal.payment.updated` with the full payment and its live lines, plus `deal.updated`. */
-  private async emitUpdated(tx: Tx, caller: Caller, row: PaymentRecord, before: PaymentRecord): Promise<void> {
+  async emitUpdated(tx: Tx, caller: Caller, row: PaymentRecord, before: PaymentRecord): Promise<void> {
     const [incomes, expenses] = [
       await this.payments.lines(tx, 'incomes', [row.id]),
       await this.payments.lines(tx, 'expenses', [row.id]),
     ];
-    await this.events.emit(tx, [
+    await this.events.emit(tx, this.updatedEvents(caller, row, before, incomes, expenses));
+  }
+
+  /** The events of `emitUpdated`, for callers that read the lines of many payments at once. */
+  updatedEvents(
+    caller: Caller,
+    row: PaymentRecord,
+    before: PaymentRecord,
+    incomes: MovementRecord[],
+    expenses: MovementRecord[],
+  ): CrmEvent[] {
+    return [
       {
         key: 'deal.payment.updated',
         subject: row.id,
@@ -467,7 +612,7 @@ export class PaymentService {
         },
       },
       this.dealUpdated(caller, row, before),
-    ]);
+    ];
   }
 
   private dealUpdated(caller: Caller, row: PaymentRecord, before: PaymentRecord | null): CrmEvent {

@@ -14,7 +14,14 @@ export type NewPolicy = Omit<PolicyRow, 'version' | 'isDeleted' | 'createdAt' | 
 export type PolicyPatch = Partial<
   Pick<
     PolicyRow,
-    'status' | 'closedReason' | 'premium' | 'effectiveFrom' | 'effectiveTo' | 'isDeleted' | 'calculationId'
+    | 'status'
+    | 'closedReason'
+    | 'premium'
+    | 'commissionRate'
+    | 'effectiveFrom'
+    | 'effectiveTo'
+    | 'isDeleted'
+    | 'calculationId'
   >
 >;
 

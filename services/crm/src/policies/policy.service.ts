@@ -102,6 +102,7 @@ export class PolicyService {
         status: input.status,
         closedReason: null,
         premium: input.premium ?? null,
+        commissionRate: input.commissionRate ?? null,
         effectiveFrom: input.effectiveFrom ?? null,
         effectiveTo: input.effectiveTo ?? null,
       });
@@ -161,6 +162,7 @@ export class PolicyService {
         status: input.status,
         closedReason: null,
         premium: input.premium ?? calculation.premiumAmount,
+        commissionRate: input.commissionRate ?? null,
         effectiveFrom,
         effectiveTo,
       });

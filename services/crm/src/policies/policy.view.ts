@@ -12,6 +12,7 @@ export function toPolicy(row: PolicyRecord): Policy {
     status: row.status,
     closedReason: row.closedReason,
     premium: row.premium,
+    commissionRate: row.commissionRate,
     effectiveFrom: row.effectiveFrom,
     effectiveTo: row.effectiveTo,
     ownerId: row.ownerId,

@@ -1,6 +1,16 @@
 import type { Database } from '@polis/db';
 import { addDays, systemClock } from '../common/clock.js';
-import { calculations, clients, dealJournal, dealParticipants, deals, policies } from '../db/schema.js';
+import {
+  calculations,
+  clients,
+  dealJournal,
+  dealParticipants,
+  deals,
+  paymentExpenses,
+  paymentIncomes,
+  payments,
+  policies,
+} from '../db/schema.js';
 
 /** The demo agency's people (Auth's demo users, domain.md §5). */
 export const DEMO_CRM_USERS = {
@@ -45,6 +55,17 @@ export const DEMO_CRM_IDS = {
     D7_VSK: id('ca100000', 71),
   },
   policies: { P1: id('a1000000', 1), P3: id('a1000000', 3), P4: id('a1000000', 4) },
+  payments: {
+    P1_1: id('b1000000', 11),
+    P1_2: id('b1000000', 12),
+    P1_3: id('b1000000', 13),
+    P1_4: id('b1000000', 14),
+    P3_1: id('b1000000', 31),
+    P3_2: id('b1000000', 32),
+    P3_3: id('b1000000', 33),
+    P4_1: id('b1000000', 41),
+    P4_2: id('b1000000', 42),
+  },
 } as const;
 
 export interface SeedCrmDemoOptions {
@@ -58,14 +79,16 @@ export interface SeedCrmDemoResult {
   deals: number;
   calculations: number;
   policies: number;
+  payments: number;
 }
 
 /**
  * Loads the demo agency's CRM data (domain.md §5): clients C1–C6, deals D1–D7 with their owners,
- * statuses, review dates, quotes, policies P1/P3/P4, journal notes and Елена Морозова on the
- * teams of D1, D2, D3 and D7. Idempotent: existing rows are left as they are. Written directly
- * (no events): it is reference data, loaded before anything listens. Payments and tasks come
- * with their issues.
+ * statuses, review dates, quotes, policies P1/P3/P4 with their commission rates, payments and
+ * their income / expense lines, journal notes and Елена Морозова on the teams of D1, D2, D3 and D7.
+ * Idempotent: existing rows are left as they are. Written directly (no events): it is reference
+ * data, loaded before anything listens; the payments' totals and statuses are written as the
+ * service would derive them from the lines.
  */
 export async function seedCrmDemo(db: Database, options: SeedCrmDemoOptions = {}): Promise<SeedCrmDemoResult> {
   const T = options.today ?? systemClock('Europe/Moscow').today();
@@ -274,6 +297,7 @@ export async function seedCrmDemo(db: Database, options: SeedCrmDemoOptions = {}
           policyNumber: 'CR-2024-0001',
           status: 'active',
           premium: '2500000.00',
+          commissionRate: '14.00',
           effectiveFrom: day(-30),
           effectiveTo: day(334),
         },
@@ -286,6 +310,7 @@ export async function seedCrmDemo(db: Database, options: SeedCrmDemoOptions = {}
           policyNumber: 'CR-2024-0003',
           status: 'active',
           premium: '1400000.00',
+          commissionRate: '10.00',
           effectiveFrom: day(-95),
           effectiveTo: day(270),
         },
@@ -298,12 +323,143 @@ export async function seedCrmDemo(db: Database, options: SeedCrmDemoOptions = {}
           policyNumber: 'CR-2024-0004',
           status: 'pending_renewal',
           premium: '420000.00',
+          commissionRate: '10.00',
           effectiveFrom: day(-340),
           effectiveTo: day(25),
         },
       ])
       .onConflictDoNothing()
       .returning({ id: policies.id });
+
+    const Y = DEMO_CRM_IDS.payments;
+    const payment = (
+      paymentId: string,
+      dealId: string,
+      policyId: string,
+      sequence: number,
+      planned: number,
+      plannedAmount: string,
+      comment: string,
+      totals: {
+        status: 'scheduled' | 'partially_paid' | 'paid';
+        incomes?: string;
+        expenses?: string;
+        net?: string;
+        actual?: number;
+        recordedById?: string;
+      },
+    ) => ({
+      id: paymentId,
+      dealId,
+      policyId,
+      sequence,
+      status: totals.status,
+      plannedDate: day(planned),
+      plannedAmount,
+      currency: 'RUB',
+      comment,
+      actualDate: totals.actual === undefined ? null : day(totals.actual),
+      recordedById: totals.recordedById ?? null,
+      createdById: u.sergey,
+      updatedById: u.sergey,
+      incomesTotal: totals.incomes ?? '0.00',
+      expensesTotal: totals.expenses ?? '0.00',
+      netTotal: totals.net ?? '0.00',
+    });
+    const insertedPayments = await tx
+      .insert(payments)
+      .values([
+        payment(Y.P1_1, D.D1, P.P1, 1, -28, '1250000.00', 'Премия, первая половина', {
+          status: 'paid',
+          incomes: '1250000.00',
+          net: '1250000.00',
+          actual: -29,
+          recordedById: u.pavel,
+        }),
+        payment(Y.P1_2, D.D1, P.P1, 2, -15, '350000.00', 'Комиссия Ингосстраха', {
+          status: 'paid',
+          incomes: '350000.00',
+          expenses: '70000.00',
+          net: '280000.00',
+          actual: -14,
+        }),
+        payment(Y.P1_3, D.D1, P.P1, 3, -10, '120000.00', 'Вознаграждение партнёру', {
+          status: 'paid',
+          expenses: '120000.00',
+          net: '-120000.00',
+          actual: -10,
+          recordedById: u.pavel,
+        }),
+        payment(Y.P1_4, D.D1, P.P1, 4, 20, '1250000.00', 'Премия, вторая половина', { status: 'scheduled' }),
+        payment(Y.P3_1, D.D5, P.P3, 1, -95, '350000.00', 'Премия, 1-й квартал', {
+          status: 'paid',
+          incomes: '350000.00',
+          net: '350000.00',
+          actual: -96,
+        }),
+        payment(Y.P3_2, D.D5, P.P3, 2, -3, '350000.00', 'Премия, 2-й квартал', {
+          status: 'partially_paid',
+          incomes: '100000.00',
+          net: '100000.00',
+        }),
+        payment(Y.P3_3, D.D5, P.P3, 3, 10, '140000.00', 'Комиссия СОГАЗ', { status: 'scheduled' }),
+        payment(Y.P4_1, D.D7, P.P4, 1, -335, '420000.00', 'Премия', {
+          status: 'paid',
+          incomes: '420000.00',
+          net: '420000.00',
+          actual: -336,
+        }),
+        payment(Y.P4_2, D.D7, P.P4, 2, -300, '42000.00', 'Комиссия ВСК', {
+          status: 'paid',
+          incomes: '42000.00',
+          expenses: '10000.00',
+          net: '32000.00',
+          actual: -298,
+        }),
+      ])
+      .onConflictDoNothing()
+      .returning({ id: payments.id });
+
+    const line = (
+      n: number,
+      paymentId: string,
+      amount: string,
+      category: string,
+      posted: number,
+      note: string | null,
+    ) => ({
+      id: id('b2000000', n),
+      paymentId,
+      amount,
+      currency: 'RUB',
+      category,
+      postedAt: day(posted),
+      note,
+      createdById: u.sergey,
+      updatedById: u.sergey,
+    });
+    await tx
+      .insert(paymentIncomes)
+      .values([
+        line(11, Y.P1_1, '1250000.00', 'premium', -29, 'Платёжное поручение № 418'),
+        line(12, Y.P1_2, '350000.00', 'commission', -14, 'Акт-отчёт агента за месяц'),
+        line(31, Y.P3_1, '350000.00', 'premium', -96, null),
+        line(32, Y.P3_2, '100000.00', 'installment', -5, 'Частичная оплата'),
+        line(41, Y.P4_1, '420000.00', 'premium', -336, null),
+        line(42, Y.P4_2, '42000.00', 'commission', -298, null),
+      ])
+      .onConflictDoNothing();
+    await tx
+      .insert(paymentExpenses)
+      .values([
+        {
+          ...line(12, Y.P1_2, '70000.00', 'colleague_payout', -13, 'Доля комиссии: Ольга Кузнецова'),
+          id: id('b3000000', 12),
+        },
+        { ...line(13, Y.P1_3, '120000.00', 'partner_fee', -10, 'Партнёр по сделке'), id: id('b3000000', 13) },
+        { ...line(42, Y.P4_2, '10000.00', 'discount', -297, 'Скидка клиенту'), id: id('b3000000', 42) },
+      ])
+      .onConflictDoNothing();
 
     const note = (n: number, dealId: string, authorId: string, body: string, offset: number) => ({
       id: id('e1000000', n),
@@ -332,6 +488,7 @@ export async function seedCrmDemo(db: Database, options: SeedCrmDemoOptions = {}
       deals: insertedDeals.length,
       calculations: insertedCalculations.length,
       policies: insertedPolicies.length,
+      payments: insertedPayments.length,
     };
   });
 }
