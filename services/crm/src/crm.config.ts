@@ -29,7 +29,7 @@ export const crmConfigSchema = z.object({
   CRM_SSE_BLOCK_MS: env.int(5_000, { min: 10 }),
   CRM_SSE_RETRY_MS: env.int(5_000, { min: 0 }),
   /** Largest payments import file CRM reads (the Gateway's upload limit applies before it). */
-  CRM_IMPORT_MAX_MB: env.int(50, { min: 1 }),
+  CRM_IMPORT_MAX_MB: env.int(25, { min: 1 }),
   AUTH_BASE_URL: env.url('http://localhost:8081'),
   AUTH_JWKS_URL: env.url(),
   AUTH_JWT_ISSUER: env.str(),
