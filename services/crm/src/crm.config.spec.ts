@@ -9,7 +9,7 @@ describe('CRM config', () => {
       eventsExchange: 'crm.events',
       timeZone: 'Europe/Moscow',
       dbRole: 'crm_app',
-      importMaxBytes: 50 * 1024 * 1024,
+      importMaxBytes: 25 * 1024 * 1024,
       sse: { replayMaxLen: 1000, keepAliveMs: 15_000 },
       jwt: {
         jwksUrl: 'http://localhost:8081/.well-known/jwks.json',
