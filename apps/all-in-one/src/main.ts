@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createAuthService, loadAuthConfig } from '@polis/auth';
 import { createCache } from '@polis/cache';
-import { createCrmService, loadCrmConfig } from '@polis/crm';
+import { createCrmService, HttpDocumentsClient, loadCrmConfig } from '@polis/crm';
 import { createDocumentsService, loadDocumentsConfig } from '@polis/documents';
 import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
 import { closeOnSignals, createLogger, type RunningService, startTracing } from '@polis/platform';
@@ -44,7 +44,17 @@ async function main(): Promise<void> {
   const { db, bus, cache } = infra;
   const auth = await createAuthService({ config: authConfig, db, bus, cache, logger });
   running.push(auth);
-  const crm = await createCrmService({ config: loadCrmConfig(env), db, bus, cache, logger });
+  // CRM checks policy-document links with Documents, which starts after it (it needs CRM's address).
+  let documentsUrl = '';
+  const crmConfig = loadCrmConfig(env);
+  const crm = await createCrmService({
+    config: crmConfig,
+    db,
+    bus,
+    cache,
+    logger,
+    documents: new HttpDocumentsClient(() => documentsUrl, crmConfig.documents.timeoutMs),
+  });
   running.push(crm);
   const tasks = await createTasksService({
     // The main admin receives escalations; embedded mode knows who that is.
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
     jobs: infra.jobs,
     logger,
   });
+  documentsUrl = documents.url;
   running.push({
     name: documents.name,
     url: documents.url,

@@ -11,10 +11,11 @@ import { ClientService } from './clients/client.service.js';
 import type { Clock } from './common/clock.js';
 import { CrmDb } from './common/crm-db.js';
 import type { CrmConfig } from './crm.config.js';
-import { CLOCK, CRM_CONFIG, DATABASE, OUTBOX_RELAY } from './crm.tokens.js';
+import { CLOCK, CRM_CONFIG, DATABASE, DOCUMENTS_CLIENT, OUTBOX_RELAY } from './crm.tokens.js';
 import { DealController } from './deals/deal.controller.js';
 import { DealRepository } from './deals/deal.repository.js';
 import { DealService } from './deals/deal.service.js';
+import type { DocumentsClient } from './documents/documents-client.js';
 import { CrmEvents } from './events/crm.events.js';
 import type { ReplayLog } from './events/replay-log.js';
 import { JournalController } from './journal/journal.controller.js';
@@ -48,6 +49,8 @@ export interface CrmModuleDeps {
   verifier: JwtVerifier;
   /** Auth's cache, read for `auth:disabled:<userId>`. */
   authCache: Cache;
+  /** Checks policy document links against the Documents service. */
+  documents: DocumentsClient;
 }
 
 @Module({})
@@ -74,6 +77,7 @@ export class CrmModule {
         { provide: OUTBOX_RELAY, useValue: deps.relay },
         { provide: REPLAY_LOG, useValue: deps.replayLog },
         { provide: CLOCK, useValue: deps.clock },
+        { provide: DOCUMENTS_CLIENT, useValue: deps.documents },
         CrmDb,
         CrmEvents,
         ClientRepository,

@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './common/clock.js';
 import type { CrmConfig } from './crm.config.js';
 import { CRM_ROUTES } from './crm.routes.js';
 import { CRM_SCHEMA } from './db/schema.js';
+import { type DocumentsClient, HttpDocumentsClient } from './documents/documents-client.js';
 import { ReplayLog } from './events/replay-log.js';
 import { ReplayingEventBus } from './events/replaying-event-bus.js';
 
@@ -29,6 +30,11 @@ export interface CrmServiceOptions {
   clock?: Clock;
   /** Default: Auth's JWKS at `config.jwt.jwksUrl`. */
   verifier?: JwtVerifier;
+  /**
+   * Default: Documents at `config.documents.baseUrl`. A process that starts Documents after CRM passes
+   * `new HttpDocumentsClient(() => documentsUrl, timeoutMs)`.
+   */
+  documents?: DocumentsClient;
 }
 
 export interface RunningCrmService extends RunningService {
@@ -68,6 +74,7 @@ export async function createCrmService(options: CrmServiceOptions): Promise<Runn
         clock: options.clock ?? systemClock(config.timeZone),
         verifier,
         authCache: options.authCache ?? cache,
+        documents: options.documents ?? new HttpDocumentsClient(config.documents.baseUrl, config.documents.timeoutMs),
       }),
       port: options.port ?? config.port,
       host: options.host ?? config.host,

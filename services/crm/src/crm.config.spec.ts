@@ -10,6 +10,7 @@ describe('CRM config', () => {
       timeZone: 'Europe/Moscow',
       dbRole: 'crm_app',
       importMaxBytes: 25 * 1024 * 1024,
+      documents: { baseUrl: 'http://localhost:8084', timeoutMs: 5000 },
       sse: { replayMaxLen: 1000, keepAliveMs: 15_000 },
       jwt: {
         jwksUrl: 'http://localhost:8081/.well-known/jwks.json',
@@ -20,8 +21,13 @@ describe('CRM config', () => {
   });
 
   it('derives the JWKS URL from AUTH_BASE_URL and lets an empty role mean the login role', () => {
-    const config = loadCrmConfig({ AUTH_BASE_URL: 'http://auth:8081/', CRM_DB_ROLE: ' ' });
+    const config = loadCrmConfig({
+      AUTH_BASE_URL: 'http://auth:8081/',
+      CRM_DB_ROLE: ' ',
+      CRM_DOCUMENTS_BASE_URL: 'http://documents:8084/',
+    });
     expect(config.jwt.jwksUrl).toBe('http://auth:8081/.well-known/jwks.json');
+    expect(config.documents.baseUrl).toBe('http://documents:8084');
     expect(config.dbRole).toBeUndefined();
   });
 
@@ -30,5 +36,7 @@ describe('CRM config', () => {
     expect(() => loadCrmConfig({ CRM_TIMEZONE: 'Mars/Olympus' })).toThrow(/CRM_TIMEZONE/);
     expect(() => loadCrmConfig({ CRM_DB_ROLE: 'crm app; drop' })).toThrow(/CRM_DB_ROLE/);
     expect(() => loadCrmConfig({ CRM_SERVICE_PORT: 'abc' })).toThrow(/CRM_SERVICE_PORT/);
+    expect(() => loadCrmConfig({ CRM_DOCUMENTS_BASE_URL: 'documents' })).toThrow(/CRM_DOCUMENTS_BASE_URL/);
+    expect(() => loadCrmConfig({ CRM_DOCUMENTS_TIMEOUT_MS: '0' })).toThrow(/CRM_DOCUMENTS_TIMEOUT_MS/);
   });
 });

@@ -30,6 +30,9 @@ export const crmConfigSchema = z.object({
   CRM_SSE_RETRY_MS: env.int(5_000, { min: 0 }),
   /** Largest payments import file CRM reads (the Gateway's upload limit applies before it). */
   CRM_IMPORT_MAX_MB: env.int(25, { min: 1 }),
+  /** The Documents service: policy document links are checked there with the caller's token. */
+  CRM_DOCUMENTS_BASE_URL: env.url('http://localhost:8084'),
+  CRM_DOCUMENTS_TIMEOUT_MS: env.int(5_000, { min: 1 }),
   AUTH_BASE_URL: env.url('http://localhost:8081'),
   AUTH_JWKS_URL: env.url(),
   AUTH_JWT_ISSUER: env.str(),
@@ -52,6 +55,7 @@ export interface CrmConfig {
   dbRole?: string;
   outboxPollIntervalMs: number;
   importMaxBytes: number;
+  documents: { baseUrl: string; timeoutMs: number };
   sse: { replayMaxLen: number; keepAliveMs: number; blockMs: number; retryMs: number };
   jwt: { jwksUrl: string; issuer: string; audience: string };
   consul?: { url: string; token?: string };
@@ -69,6 +73,10 @@ export function toCrmConfig(values: CrmEnv): CrmConfig {
     timeZone: values.CRM_TIMEZONE,
     outboxPollIntervalMs: values.CRM_OUTBOX_POLL_INTERVAL_MS,
     importMaxBytes: values.CRM_IMPORT_MAX_MB * 1024 * 1024,
+    documents: {
+      baseUrl: values.CRM_DOCUMENTS_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: values.CRM_DOCUMENTS_TIMEOUT_MS,
+    },
     sse: {
       replayMaxLen: values.CRM_SSE_REPLAY_MAX_LEN,
       keepAliveMs: values.CRM_SSE_KEEPALIVE_MS,

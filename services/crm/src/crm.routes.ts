@@ -77,6 +77,7 @@ const notFound = (what: string): RouteResponseSpec => ({
 });
 const forbidden: RouteResponseSpec = { description: 'Visible, but the caller may not do this' };
 const conflict = (what: string): RouteResponseSpec => ({ description: what });
+const unavailable: RouteResponseSpec = { description: 'upstream_unavailable: a service it depends on did not answer' };
 const stale = conflict('version_conflict: the record changed since it was read');
 
 /** Every CRM route, as the OpenAPI document at `/docs/openapi.json` describes it. */
@@ -442,15 +443,16 @@ export const CRM_ROUTES: RouteSpec[] = [
   {
     method: 'POST',
     path: `${BASE}/policies/{policyId}/documents`,
-    summary: 'Link a document (by Documents id)',
+    summary: 'Link a document the caller may see in Documents (by its id)',
     tags: ['policies'],
     params: policyIdParamsSchema,
     body: linkPolicyDocumentRequestSchema,
     responses: {
       201: { description: 'The link', schema: policyDocumentSchema },
       400: invalid,
-      404: notFound('policy'),
+      404: { description: 'policy_not_found, document_not_found (unknown, deleted or not visible to the caller)' },
       409: conflict('document_already_linked'),
+      503: unavailable,
     },
   },
   {

@@ -5,6 +5,7 @@ export { type CrmServiceOptions, createCrmService, type RunningCrmService } from
 export { type CrmConfig, type CrmEnv, crmConfigSchema, loadCrmConfig, toCrmConfig } from './crm.config.js';
 export { CRM_ROUTES } from './crm.routes.js';
 export { CRM_SCHEMA } from './db/schema.js';
+export { type DocumentsClient, HttpDocumentsClient } from './documents/documents-client.js';
 export { type CrmEvent, crmMessage } from './events/crm.events.js';
 export { DEALS_STREAM_KEY, type ReplayEntry, ReplayLog } from './events/replay-log.js';
 export { CRM_MIGRATIONS_DIR, runCrmMigrations } from './migrations.js';

@@ -48,7 +48,7 @@ describe('authorization', () => {
   let T: string;
 
   beforeAll(async () => {
-    crm = await startCrm();
+    crm = await startCrm({ documents: true });
     T = crm.today;
   });
 
@@ -370,7 +370,10 @@ describe('authorization', () => {
       name: 'link policy document',
       method: 'POST',
       template: '/api/v1/crm/policies/{policyId}/documents',
-      prepare: async () => ({ path: `${base}/policies/${P.P1}/documents`, body: { documentId: randomUUID() } }),
+      prepare: async () => ({
+        path: `${base}/policies/${P.P1}/documents`,
+        body: { documentId: await crm.documents!.create('admin', 'policy', P.P1) },
+      }),
       expected: onD1(201, 201, 201),
     },
     {
@@ -378,12 +381,12 @@ describe('authorization', () => {
       method: 'DELETE',
       template: '/api/v1/crm/policies/{policyId}/documents/{documentId}',
       prepare: async () => {
-        const documentId = randomUUID();
-        await crm.sql('insert into crm.policy_documents (id, policy_id, document_id) values ($1, $2, $3)', [
-          randomUUID(),
-          P.P1,
-          documentId,
-        ]);
+        const documentId = await crm.documents!.create('admin', 'policy', P.P1);
+        const linked = await crm.request('POST', `${base}/policies/${P.P1}/documents`, {
+          token: crm.tokens.admin,
+          body: { documentId },
+        });
+        expect(linked.status).toBe(201);
         return { path: `${base}/policies/${P.P1}/documents/${documentId}` };
       },
       expected: onD1(204, 204, 204),

@@ -21,7 +21,7 @@ describe('calculations, policies, journal and the deal team', () => {
   let T: string;
 
   beforeAll(async () => {
-    crm = await startCrm();
+    crm = await startCrm({ documents: true });
     T = crm.today;
   });
 
@@ -452,23 +452,6 @@ describe('calculations, policies, journal and the deal team', () => {
       const olgas = await as(crm.tokens.otherAgent).get<PoliciesPage>('/policies?limit=200');
       expect(olgas.body.items.map((policy) => policy.id)).not.toContain(P.P1);
     });
-
-    it('link documents by id; duplicates and missing links answer 409 and 404', async () => {
-      const documentId = randomUUID();
-      const linked = await executor().post(`/policies/${P.P1}/documents`, { documentId });
-      expect(linked.status).toBe(201);
-      expect(linked.body).toMatchObject({ policyId: P.P1, documentId });
-      expect((await owner().post(`/policies/${P.P1}/documents`, { documentId })).body).toMatchObject({
-        status: 409,
-        code: 'document_already_linked',
-      });
-      const list = await owner().get<Array<{ documentId: string }>>(`/policies/${P.P1}/documents`);
-      expect(list.body.map((link) => link.documentId)).toContain(documentId);
-      expect((await owner().delete(`/policies/${P.P1}/documents/${documentId}`)).status).toBe(204);
-      expect((await owner().delete(`/policies/${P.P1}/documents/${documentId}`)).status).toBe(404);
-      const missingPolicy = await owner().get(`/policies/${randomUUID()}/documents`);
-      expect(missingPolicy.body).toMatchObject({ status: 404, code: 'policy_not_found' });
-    });
   });
 
   describe('journal (invariant 20)', () => {
@@ -543,6 +526,100 @@ describe('calculations, policies, journal and the deal team', () => {
       expect((await executor().get<Calculation>(`/deals/${D.D1}/calculations/${Q.D1_INGOS}`)).body.linkedPolicyId).toBe(
         P.P1,
       );
+    });
+  });
+
+  describe('policy documents (checked in Documents, domain.md §2.7)', () => {
+    const links = (policyId = P.P1) =>
+      crm.sql('select document_id from crm.policy_documents where policy_id = $1', [policyId]);
+    const docs = () => crm.documents!;
+
+    it('links a document the caller sees, once; unlinking keeps the file; linking publishes nothing', async () => {
+      const documentId = await docs().create('owner', 'policy', P.P1);
+      const outbox = await crm.count('outbox');
+      const linked = await executor().post(`/policies/${P.P1}/documents`, { documentId });
+      expect(linked.status).toBe(201);
+      expect(linked.body).toMatchObject({ policyId: P.P1, documentId });
+      expect(await crm.count('outbox')).toBe(outbox);
+      expect((await owner().post(`/policies/${P.P1}/documents`, { documentId })).body).toMatchObject({
+        status: 409,
+        code: 'document_already_linked',
+      });
+      // A document of the deal or the client is as good as one filed under the policy.
+      const onDeal = await docs().create('owner', 'deal', D.D1);
+      expect((await executor().post(`/policies/${P.P1}/documents`, { documentId: onDeal })).status).toBe(201);
+      const list = await owner().get<Array<{ documentId: string }>>(`/policies/${P.P1}/documents`);
+      expect(list.body.map((link) => link.documentId)).toEqual(expect.arrayContaining([documentId, onDeal]));
+
+      expect((await owner().delete(`/policies/${P.P1}/documents/${documentId}`)).status).toBe(204);
+      expect((await owner().delete(`/policies/${P.P1}/documents/${documentId}`)).body).toMatchObject({
+        status: 404,
+        code: 'document_not_linked',
+      });
+      const file = await docs().request('GET', `/api/v1/documents/${documentId}`, { token: crm.tokens.owner });
+      expect(file.status).toBe(200);
+      expect(file.body).toMatchObject({ id: documentId });
+      const missingPolicy = await owner().get(`/policies/${randomUUID()}/documents`);
+      expect(missingPolicy.body).toMatchObject({ status: 404, code: 'policy_not_found' });
+    });
+
+    it('refuses an unknown document with 404 document_not_found and writes nothing', async () => {
+      const before = await links();
+      const unknown = await owner().post(`/policies/${P.P1}/documents`, { documentId: randomUUID() });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toMatchObject({ code: 'document_not_found' });
+      expect(await links()).toEqual(before);
+    });
+
+    it('refuses a document of a client or deal the caller does not see, as if it did not exist', async () => {
+      // Olga's client C5 and deal D6: Sergey sees neither; the administrator files documents there.
+      expect((await owner().get(`/clients/${C.C5}`)).status).toBe(404);
+      expect((await owner().get(`/deals/${D.D6}`)).status).toBe(404);
+      const before = await links();
+      for (const [ownerType, ownerId] of [
+        ['client', C.C5],
+        ['deal', D.D6],
+      ] as const) {
+        const documentId = await docs().create('admin', ownerType, ownerId);
+        const refused = await owner().post(`/policies/${P.P1}/documents`, { documentId });
+        expect(refused.status).toBe(404);
+        expect(refused.body).toMatchObject({ code: 'document_not_found' });
+        // The same document is linkable by someone who sees it.
+        expect((await admin().post(`/policies/${P.P1}/documents`, { documentId })).status).toBe(201);
+        expect((await admin().delete(`/policies/${P.P1}/documents/${documentId}`)).status).toBe(204);
+      }
+      expect(await links()).toEqual(before);
+    });
+
+    it('refuses a deleted document', async () => {
+      const documentId = await docs().create('owner', 'policy', P.P1);
+      expect(
+        (await docs().request('DELETE', `/api/v1/documents/${documentId}`, { token: crm.tokens.owner })).status,
+      ).toBe(204);
+      const refused = await owner().post(`/policies/${P.P1}/documents`, { documentId });
+      expect(refused.status).toBe(404);
+      expect(refused.body).toMatchObject({ code: 'document_not_found' });
+      expect((await links()).map((row) => row.document_id)).not.toContain(documentId);
+    });
+
+    // Last in the file: Documents stays down afterwards.
+    it('answers 503 upstream_unavailable while Documents is down, writing nothing; listing and unlinking still work', async () => {
+      const documentId = await docs().create('owner', 'policy', P.P1);
+      const kept = await docs().create('owner', 'policy', P.P1);
+      expect((await owner().post(`/policies/${P.P1}/documents`, { documentId: kept })).status).toBe(201);
+      await docs().stop();
+      const before = await links();
+
+      const down = await owner().post(`/policies/${P.P1}/documents`, { documentId });
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ code: 'upstream_unavailable' });
+      expect(await links()).toEqual(before);
+      // The policy is checked first: an unknown one is still 404.
+      const noPolicy = await owner().post(`/policies/${randomUUID()}/documents`, { documentId });
+      expect(noPolicy.body).toMatchObject({ status: 404, code: 'policy_not_found' });
+
+      expect((await owner().get(`/policies/${P.P1}/documents`)).status).toBe(200);
+      expect((await owner().delete(`/policies/${P.P1}/documents/${kept}`)).status).toBe(204);
     });
   });
 });

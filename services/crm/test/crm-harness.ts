@@ -1,4 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createAuthService,
   ensureUser,
@@ -8,13 +11,20 @@ import {
   seedDemoUsers,
 } from '@polis/auth';
 import type { CloudEvent } from '@polis/bus';
-import type { TokenPair } from '@polis/contracts';
+import type { CreateDocumentResponse, FolderOwnerType, TokenPair } from '@polis/contracts';
+import {
+  createDocumentsService,
+  loadDocumentsConfig,
+  type RunningDocumentsService,
+  runDocumentsMigrations,
+} from '@polis/documents';
 import { createLogger } from '@polis/platform';
 import { startTestBackend, type TestBackend } from '@polis/testing';
 import {
   type Clock,
   createCrmService,
   DEMO_CRM_USERS,
+  HttpDocumentsClient,
   loadCrmConfig,
   type RunningCrmService,
   runCrmMigrations,
@@ -67,6 +77,19 @@ export interface StartOptions {
   beforeStart?: (backend: TestBackend) => Promise<void>;
   /** Load the demo data (default true). */
   seed?: boolean;
+  /** Also start the Documents service (after CRM, pointed at it) and have CRM check links there. */
+  documents?: boolean;
+}
+
+/** The Documents service of a harness started with `documents: true`. */
+export interface DocumentsSide {
+  service: RunningDocumentsService;
+  url: string;
+  request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** A document (no file yet) on a client, deal or policy, created through the API by `person`. */
+  create(person: Person, ownerType: FolderOwnerType, ownerId: string): Promise<string>;
+  /** Stops Documents for good: from then on CRM cannot reach it. */
+  stop(): Promise<void>;
 }
 
 /** One backend, one Auth and one CRM per test file; real tokens from real sign-ins. */
@@ -78,6 +101,8 @@ export interface CrmHarness {
   /** The fixed "today" of this file's CRM (the agency's date when the file started). */
   today: string;
   tokens: Record<Person, string>;
+  /** Present when started with `documents: true`. */
+  documents?: DocumentsSide;
   request<T = Json>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** Rows of a crm table, soft-deleted ones included. */
   count(table: string): Promise<number>;
@@ -90,6 +115,7 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
   const backend = await startTestBackend();
   await runAuthMigrations(backend.db);
   await runCrmMigrations(backend.db);
+  if (options.documents) await runDocumentsMigrations(backend.db);
   await options.beforeStart?.(backend);
 
   const logger = createLogger({ service: 'crm-test', level: process.env.LOG_LEVEL ?? 'silent' });
@@ -118,15 +144,18 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
   const today = systemClock('Europe/Moscow').today();
   const clock: Clock = { now: () => new Date(), today: () => today };
   if (options.seed ?? true) await seedCrmDemo(backend.db, { today });
+  const jwtEnv = { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_JWT_ISSUER: 'http://auth.test' };
+  const crmConfig = loadCrmConfig({
+    ...jwtEnv,
+    CRM_OUTBOX_POLL_INTERVAL_MS: '20',
+    CRM_SSE_BLOCK_MS: '100',
+    CRM_SSE_KEEPALIVE_MS: '1000',
+    ...options.env,
+  });
+  // Documents starts after CRM (it needs CRM's address): the client learns its address then.
+  let documentsUrl = '';
   const crm = await createCrmService({
-    config: loadCrmConfig({
-      AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-      AUTH_JWT_ISSUER: 'http://auth.test',
-      CRM_OUTBOX_POLL_INTERVAL_MS: '20',
-      CRM_SSE_BLOCK_MS: '100',
-      CRM_SSE_KEEPALIVE_MS: '1000',
-      ...options.env,
-    }),
+    config: crmConfig,
     db: backend.db,
     bus: backend.bus,
     cache: backend.cache,
@@ -134,22 +163,28 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
     port: 0,
     host: '127.0.0.1',
     clock,
+    ...(options.documents
+      ? { documents: new HttpDocumentsClient(() => documentsUrl, crmConfig.documents.timeoutMs) }
+      : {}),
   });
 
-  const request = async <T>(method: string, path: string, requestOptions: RequestOptions = {}) => {
-    const headers: Record<string, string> = { ...requestOptions.headers };
-    let body: string | undefined = requestOptions.rawBody;
-    if (requestOptions.body !== undefined) {
-      body = JSON.stringify(requestOptions.body);
-      headers['content-type'] = 'application/json';
-    } else if (body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-    }
-    if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
-    const response = await fetch(`${crm.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const requestTo =
+    (base: () => string) =>
+    async <T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse<T>> => {
+      const headers: Record<string, string> = { ...requestOptions.headers };
+      let body: string | undefined = requestOptions.rawBody;
+      if (requestOptions.body !== undefined) {
+        body = JSON.stringify(requestOptions.body);
+        headers['content-type'] = 'application/json';
+      } else if (body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+      }
+      if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
+      const response = await fetch(`${base()}${path}`, { method, headers, body });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    };
+  const request = requestTo(() => crm.url);
 
   const emails: Record<Person, string> = {
     admin: 'anna.admin@example.com',
@@ -174,6 +209,53 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
     tokens[person] = ((await response.json()) as TokenPair).accessToken;
   }
 
+  let documents: DocumentsSide | undefined;
+  let storage: string | undefined;
+  if (options.documents) {
+    storage = await mkdtemp(join(tmpdir(), 'polis-crm-documents-'));
+    const service = await createDocumentsService({
+      config: loadDocumentsConfig({
+        ...jwtEnv,
+        DOCUMENTS_STORAGE_ROOT: join(storage, 'root'),
+        DOCUMENTS_IMPORT_ROOT: join(storage, 'imports'),
+        DOCUMENTS_CRM_BASE_URL: crm.url,
+        DOCUMENTS_OUTBOX_POLL_INTERVAL_MS: '20',
+        DOCUMENTS_CLEANUP_AT: '',
+        DOCUMENTS_LINK_RATE_LIMIT_PER_HOUR: '100000',
+      }),
+      db: backend.db,
+      bus: backend.bus,
+      cache: backend.cache,
+      jobs: backend.jobs,
+      logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    documentsUrl = service.url;
+    let stopped = false;
+    const documentsRequest = requestTo(() => service.url);
+    documents = {
+      service,
+      url: service.url,
+      request: documentsRequest,
+      async create(person, ownerType, ownerId) {
+        const created = await documentsRequest<CreateDocumentResponse>('POST', '/api/v1/documents', {
+          token: tokens[person],
+          body: { ownerType, ownerId, title: `Документ ${randomUUID().slice(0, 6)}` },
+        });
+        if (created.status !== 201) {
+          throw new Error(`document creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+        }
+        return created.body.documentId;
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await service.close();
+      },
+    };
+  }
+
   return {
     backend,
     auth,
@@ -181,6 +263,7 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
     url: crm.url,
     today,
     tokens,
+    ...(documents ? { documents } : {}),
     request,
     async count(table) {
       const [row] = await backend.db.query<{ n: number }>(`select count(*)::int as n from crm.${table}`);
@@ -188,9 +271,11 @@ export async function startCrm(options: StartOptions = {}): Promise<CrmHarness> 
     },
     sql: (text, params) => backend.db.query(text, params),
     async close() {
+      await documents?.stop();
       await crm.close();
       await auth.close();
       await backend.close();
+      if (storage !== undefined) await rm(storage, { recursive: true, force: true });
     },
   };
 }

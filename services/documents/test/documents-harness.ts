@@ -15,6 +15,7 @@ import type { TokenPair } from '@polis/contracts';
 import {
   createCrmService,
   DEMO_CRM_USERS,
+  HttpDocumentsClient,
   loadCrmConfig,
   type RunningCrmService,
   runCrmMigrations,
@@ -131,14 +132,18 @@ export async function startDocuments(options: StartOptions = {}): Promise<Docume
   const today = systemClock('Europe/Moscow').today();
   await seedCrmDemo(backend.db, { today });
   const jwtEnv = { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_JWT_ISSUER: 'http://auth.test' };
+  const crmConfig = loadCrmConfig({ ...jwtEnv, CRM_OUTBOX_POLL_INTERVAL_MS: '20' });
+  // CRM checks policy document links here; Documents starts after CRM, so the address comes later.
+  let documentsUrl = '';
   const crm = await createCrmService({
-    config: loadCrmConfig({ ...jwtEnv, CRM_OUTBOX_POLL_INTERVAL_MS: '20' }),
+    config: crmConfig,
     db: backend.db,
     bus: backend.bus,
     cache: backend.cache,
     logger,
     port: 0,
     host: '127.0.0.1',
+    documents: new HttpDocumentsClient(() => documentsUrl, crmConfig.documents.timeoutMs),
   });
   const docs = await createDocumentsService({
     config: loadDocumentsConfig({
@@ -164,6 +169,7 @@ export async function startDocuments(options: StartOptions = {}): Promise<Docume
     host: '127.0.0.1',
     ...(options.acl ? { acl: options.acl } : {}),
   });
+  documentsUrl = docs.url;
 
   const request = async <T>(method: string, path: string, requestOptions: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...requestOptions.headers };

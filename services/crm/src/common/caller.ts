@@ -17,6 +17,8 @@ export interface Caller {
   isSalesAgent: boolean;
   /** What the request transaction sets as `app.user_id` / `app.roles`. */
   identity: DbIdentity;
+  /** The raw token, for calls to other services made on the caller's behalf (Documents). */
+  token: string;
 }
 
 export function callerOf(principal: Principal): Caller {
@@ -32,5 +34,6 @@ export function callerOf(principal: Principal): Caller {
     isSalesAgent: roles.includes(ROLES.SALES_AGENT),
     // Only a UUID may reach app.user_id: the policies cast it.
     identity: { userId: userId ?? '', roles },
+    token: principal.token,
   };
 }

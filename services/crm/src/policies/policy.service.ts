@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   ParsedCreatePolicyRequest,
   ParsedIssuePolicyRequest,
@@ -23,11 +23,14 @@ import {
   calculationNotFound,
   clientNotFound,
   dealNotFound,
+  documentNotFound,
   forbidden,
   policyNotFound,
 } from '../common/errors.js';
+import { DOCUMENTS_CLIENT } from '../crm.tokens.js';
 import { DealRepository } from '../deals/deal.repository.js';
 import { canManageDeal } from '../deals/deal-rules.js';
+import type { DocumentsClient } from '../documents/documents-client.js';
 import { type CrmEvent, CrmEvents } from '../events/crm.events.js';
 import { PaymentRepository } from '../payments/payment.repository.js';
 import {
@@ -64,6 +67,7 @@ export class PolicyService {
     private readonly calculations: CalculationRepository,
     private readonly payments: PaymentRepository,
     private readonly events: CrmEvents,
+    @Inject(DOCUMENTS_CLIENT) private readonly documentsApi: DocumentsClient,
   ) {}
 
   async list(caller: Caller, query: ParsedPoliciesQuery): Promise<PoliciesPage> {
@@ -265,10 +269,15 @@ export class PolicyService {
   }
 
   /**
-   * Records the link to a Documents file. The Documents service does not exist yet, so the id is
-   * validated as a UUID and recorded; checking it through the Documents API comes with that service.
+   * Links a Documents file the caller may see (domain.md §2.7). Documents is asked with the caller's
+   * own token between two transactions, so no transaction waits on the network (Documents asks CRM
+   * about the document's owner in turn); the write re-checks the policy.
    */
   async linkDocument(caller: Caller, policyId: string, documentId: string): Promise<PolicyDocument> {
+    if (!(await this.db.read(caller, (tx) => this.policies.findVisible(tx, caller, policyId)))) {
+      throw policyNotFound();
+    }
+    if (!(await this.documentsApi.isVisible(caller.token, documentId))) throw documentNotFound();
     return this.db.write(caller, async (tx) => {
       if (!(await this.policies.findVisible(tx, caller, policyId, true))) throw policyNotFound();
       const row = await this.policies.linkDocument(tx, { id: randomUUID(), policyId, documentId });
@@ -277,6 +286,7 @@ export class PolicyService {
     });
   }
 
+  /** Removes the link only: the file stays in Documents. */
   async unlinkDocument(caller: Caller, policyId: string, documentId: string): Promise<void> {
     await this.db.write(caller, async (tx) => {
       if (!(await this.policies.findVisible(tx, caller, policyId, true))) throw policyNotFound();
