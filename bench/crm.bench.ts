@@ -14,17 +14,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createAuthService, ensureUser, loadAuthConfig, runAuthMigrations } from '@polis/auth';
+import { ensureUser, runAuthMigrations } from '@polis/auth';
 import { createEventBus } from '@polis/bus';
 import { createCache } from '@polis/cache';
-import { createCrmService, loadCrmConfig, runCrmMigrations } from '@polis/crm';
+import { runCrmMigrations } from '@polis/crm';
 import { createDatabase } from '@polis/db';
 import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
-import { createLogger } from '@polis/platform';
 import { createPostgresDatabase, deleteRedisKeys, dropPostgresDatabase, realServers } from '@polis/testing';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { BENCH_ISSUER, silentLogger, startAuthAndCrm, stopOn } from './bench-services.js';
 import { envNumber, format, median, percentile } from './stats.js';
 
 const seconds = envNumber('BENCH_SECONDS', 5);
@@ -33,10 +33,8 @@ const connections = envNumber('BENCH_CONNECTIONS', 32);
 const dealCount = envNumber('BENCH_DEALS', 100_000);
 const clientCount = envNumber('BENCH_CLIENTS', 50_000);
 const userCount = envNumber('BENCH_USERS', 20);
-const ISSUER = 'http://auth.bench';
 const PASSWORD = 'Bench-Passw0rd!';
 const STATUS = 'in_progress';
-const silent = createLogger({ service: 'bench', level: 'silent' });
 
 /**
  * The list query CRM runs for a sales agent (the repository's two visibility branches: owned deals
@@ -63,47 +61,10 @@ function announce(value: Record<string, string>): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-function stopOn(close: () => Promise<void>): void {
-  process.once('SIGTERM', () => {
-    void close().finally(() => process.exit(0));
-  });
-}
-
 async function serveCrm(): Promise<void> {
-  const env = process.env;
-  const db = await createDatabase({
-    url: env.BENCH_DATABASE_URL,
-    poolMax: connections + 8,
-    applicationName: 'crm-bench',
-  });
-  const bus = createEventBus({ url: realServers.rabbitmqUrl, prefix: env.BENCH_PREFIX, temporary: true });
-  const cache = createCache({ url: realServers.redisUrl, keyPrefix: `${env.BENCH_PREFIX}:` });
-  const auth = await createAuthService({
-    config: loadAuthConfig({ AUTH_JWT_ISSUER: ISSUER, AUTH_LOGIN_MAX_PER_MINUTE: '100000' }),
-    db,
-    bus,
-    cache,
-    logger: silent,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  const crm = await createCrmService({
-    config: loadCrmConfig({ AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_JWT_ISSUER: ISSUER }),
-    db,
-    bus,
-    cache,
-    logger: silent,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  announce({ auth: auth.url, crm: crm.url });
-  stopOn(async () => {
-    await crm.close();
-    await auth.close();
-    await bus.close();
-    await cache.close();
-    await db.close();
-  });
+  const services = await startAuthAndCrm({ applicationName: 'crm-bench', poolMax: connections + 8 });
+  announce({ auth: services.authUrl, crm: services.crmUrl });
+  stopOn(() => services.close());
 }
 
 async function serveGateway(): Promise<void> {
@@ -113,12 +74,12 @@ async function serveGateway(): Promise<void> {
     config: loadGatewayConfig({
       GATEWAY_UPSTREAM_AUTH_BASE_URL: env.BENCH_AUTH_URL,
       GATEWAY_UPSTREAM_CRM_BASE_URL: env.BENCH_CRM_URL,
-      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_ISSUER: BENCH_ISSUER,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
     }),
     cache,
-    logger: silent,
+    logger: silentLogger,
     port: 0,
     host: '127.0.0.1',
   });

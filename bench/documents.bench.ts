@@ -21,27 +21,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createAuthService, ensureUser, loadAuthConfig, runAuthMigrations } from '@polis/auth';
+import { ensureUser, runAuthMigrations } from '@polis/auth';
 import { createEventBus } from '@polis/bus';
 import { createCache } from '@polis/cache';
-import { createCrmService, DEMO_CRM_IDS, loadCrmConfig, runCrmMigrations, seedCrmDemo } from '@polis/crm';
+import { DEMO_CRM_IDS, runCrmMigrations, seedCrmDemo } from '@polis/crm';
 import { createDatabase } from '@polis/db';
 import { createDocumentsService, loadDocumentsConfig, runDocumentsMigrations } from '@polis/documents';
 import { createGatewayService, loadGatewayConfig } from '@polis/gateway';
 import { createJobs } from '@polis/jobs';
-import { createLogger } from '@polis/platform';
 import { createPostgresDatabase, deleteRedisKeys, dropPostgresDatabase, realServers } from '@polis/testing';
+import { BENCH_ISSUER, silentLogger, startAuthAndCrm, stopOn } from './bench-services.js';
 import { envNumber, format, median } from './stats.js';
 
 const fileMb = envNumber('BENCH_FILE_MB', 100);
 const rounds = envNumber('BENCH_ROUNDS', 3);
 const direct = process.env.BENCH_DIRECT !== '0';
-const ISSUER = 'http://auth.bench';
 const PASSWORD = 'Bench-Passw0rd!';
 const ADMIN_ID = 'b342f7f5-0d59-4cdd-bc17-5e2d6c3fb001';
 const ADMIN_EMAIL = 'bench.admin@example.com';
 const MB = 1024 * 1024;
-const silent = createLogger({ service: 'bench', level: 'silent' });
 
 /* ------------------------------------------------------------------------------------------------
  * Child processes: each sends `{ready: {...urls}}` over IPC once it listens, and stops on SIGTERM.
@@ -51,43 +49,10 @@ function ready(urls: Record<string, string>): void {
   process.send?.({ ready: urls });
 }
 
-function stopOn(close: () => Promise<void>): void {
-  process.once('SIGTERM', () => {
-    void close().finally(() => process.exit(0));
-  });
-}
-
 async function serveCore(): Promise<void> {
-  const env = process.env;
-  const db = await createDatabase({ url: env.BENCH_DATABASE_URL, applicationName: 'core-bench' });
-  const bus = createEventBus({ url: realServers.rabbitmqUrl, prefix: env.BENCH_PREFIX, temporary: true });
-  const cache = createCache({ url: realServers.redisUrl, keyPrefix: `${env.BENCH_PREFIX}:` });
-  const auth = await createAuthService({
-    config: loadAuthConfig({ AUTH_JWT_ISSUER: ISSUER, AUTH_LOGIN_MAX_PER_MINUTE: '100000' }),
-    db,
-    bus,
-    cache,
-    logger: silent,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  const crm = await createCrmService({
-    config: loadCrmConfig({ AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_JWT_ISSUER: ISSUER }),
-    db,
-    bus,
-    cache,
-    logger: silent,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  ready({ auth: auth.url, crm: crm.url });
-  stopOn(async () => {
-    await crm.close();
-    await auth.close();
-    await bus.close();
-    await cache.close();
-    await db.close();
-  });
+  const services = await startAuthAndCrm({ applicationName: 'core-bench' });
+  ready({ auth: services.authUrl, crm: services.crmUrl });
+  stopOn(() => services.close());
 }
 
 async function serveDocuments(): Promise<void> {
@@ -99,7 +64,7 @@ async function serveDocuments(): Promise<void> {
   const docs = await createDocumentsService({
     config: loadDocumentsConfig({
       AUTH_JWKS_URL: `${env.BENCH_AUTH_URL}/.well-known/jwks.json`,
-      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_ISSUER: BENCH_ISSUER,
       DOCUMENTS_CRM_BASE_URL: env.BENCH_CRM_URL,
       DOCUMENTS_STORAGE_ROOT: env.BENCH_STORAGE_ROOT,
       DOCUMENTS_UPLOAD_URL_BASE: `${env.BENCH_GATEWAY_URL}/api/v1/documents`,
@@ -111,7 +76,7 @@ async function serveDocuments(): Promise<void> {
     bus,
     cache,
     jobs,
-    logger: silent,
+    logger: silentLogger,
     port: 0,
     host: '127.0.0.1',
   });
@@ -149,7 +114,7 @@ async function serveGateway(): Promise<void> {
     config: loadGatewayConfig({
       GATEWAY_UPSTREAM_AUTH_BASE_URL: env.BENCH_AUTH_URL,
       GATEWAY_BASE_URL: `${env.BENCH_GATEWAY_URL}/api`,
-      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_ISSUER: BENCH_ISSUER,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
       DOCUMENTS_MAX_UPLOAD_MB: '200',
@@ -159,7 +124,7 @@ async function serveGateway(): Promise<void> {
       documents: { baseUrl: env.BENCH_DOCUMENTS_URL as string },
     },
     cache,
-    logger: silent,
+    logger: silentLogger,
     port: Number(new URL(env.BENCH_GATEWAY_URL as string).port),
     host: '127.0.0.1',
   });

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Unauthorized } from '@polis/platform';
 import type { Principal } from './principal.js';
 
 export const IS_PUBLIC_KEY = 'polis:auth:public';
@@ -21,3 +22,15 @@ export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal | undefined =>
     context.switchToHttp().getRequest<AuthenticatedRequest>().user,
 );
+
+/**
+ * A parameter decorator injecting the verified caller as a service's rules see it (`toCaller` maps
+ * the principal); 401 when the route has no verified principal.
+ */
+export function callerDecorator<C>(toCaller: (principal: Principal) => C): () => ParameterDecorator {
+  return createParamDecorator((_data: unknown, context: ExecutionContext): C => {
+    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+    if (!principal) throw new Unauthorized();
+    return toCaller(principal);
+  });
+}

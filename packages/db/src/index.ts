@@ -1,5 +1,6 @@
 export * from './create-database.js';
 export * from './database.port.js';
+export * from './db-errors.js';
 export * from './grouped-applier.js';
 export * from './identity.js';
 export type { DbLogger } from './logger.js';

@@ -1,3 +1,4 @@
+export { addDays, type Clock, systemClock } from './clock.js';
 export { ConfigError, type ConfigIssue, env, loadConfig, PLACEHOLDER_SECRETS, parseIsoDuration } from './config.js';
 export {
   type ConsulConnection,
@@ -53,6 +54,7 @@ export {
   titleForStatus,
   toProblemDetails,
 } from './problem-details.js';
+export { normalizeQuery } from './query.js';
 export {
   checkReadiness,
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -79,4 +81,20 @@ export {
   type ServiceOptions,
   startService,
 } from './service.js';
+export {
+  type AuthVerifierSettings,
+  authVerifierEnv,
+  authVerifierSettings,
+  type ConsulSettings,
+  consulDiscovery,
+  consulEnv,
+  consulSettings,
+  isTimeZone,
+} from './service-config.js';
+export {
+  runStandalone,
+  type ServiceConnections,
+  type StandaloneContext,
+  serviceConnections,
+} from './standalone.js';
 export { startTracing, type TracingHandle } from './tracing.js';

@@ -1,5 +1,13 @@
 import { normalizeRoleName } from '@polis/contracts';
-import { ConfigError, env, loadConfig, PLACEHOLDER_SECRETS, parseIsoDuration } from '@polis/platform';
+import {
+  ConfigError,
+  consulEnv,
+  consulSettings,
+  env,
+  loadConfig,
+  PLACEHOLDER_SECRETS,
+  parseIsoDuration,
+} from '@polis/platform';
 import type { JWK } from 'jose';
 import { z } from 'zod';
 
@@ -117,8 +125,7 @@ export const authConfigSchema = z.object({
   AUTH_CODE_ATTEMPT_WINDOW: lifetime('PT15M'),
   AUTH_PASSWORD_HASH_MEMORY_KIB: env.int(19_456, { min: 1024 }),
   AUTH_PASSWORD_HASH_ITERATIONS: env.int(2, { min: 1, max: 10 }),
-  CONSUL_HTTP_ADDR: env.url(),
-  CONSUL_HTTP_TOKEN: env.str(),
+  ...consulEnv,
 });
 export type AuthEnv = z.output<typeof authConfigSchema>;
 
@@ -227,10 +234,8 @@ export function toAuthConfig(values: AuthEnv): AuthConfig {
   if (values.AUTH_JWT_PRIVATE_KEY) config.jwt.privateKey = values.AUTH_JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
   if (values.AUTH_JWT_KEY_ID) config.jwt.keyId = values.AUTH_JWT_KEY_ID;
   if (values.AUTH_BOOTSTRAP_PASSWORD) config.bootstrap.password = values.AUTH_BOOTSTRAP_PASSWORD;
-  if (values.CONSUL_HTTP_ADDR) {
-    config.consul = { url: values.CONSUL_HTTP_ADDR.replace(/\/+$/, '') };
-    if (values.CONSUL_HTTP_TOKEN) config.consul.token = values.CONSUL_HTTP_TOKEN;
-  }
+  const consul = consulSettings(values);
+  if (consul) config.consul = consul;
   return config;
 }
 

@@ -1,7 +1,7 @@
 import type { EventBus } from '@polis/bus';
 import type { Cache } from '@polis/cache';
 import { type Database, OutboxRelay } from '@polis/db';
-import { type Logger, type RunningService, startService } from '@polis/platform';
+import { consulDiscovery, type Logger, type RunningService, startService } from '@polis/platform';
 import type { Registry } from 'prom-client';
 import { AuthModule } from './app.module.js';
 import type { AuthConfig } from './auth.config.js';
@@ -56,15 +56,7 @@ export async function createAuthService(options: AuthServiceOptions): Promise<Ru
         cache: () => cache.ping(),
       },
       onShutdown: [() => relay.stop(), async () => keys.close()],
-      ...(config.consul
-        ? {
-            discovery: {
-              consulUrl: config.consul.url,
-              serviceName: 'auth-service',
-              ...(config.consul.token ? { token: config.consul.token } : {}),
-            },
-          }
-        : {}),
+      ...consulDiscovery(config.consul, 'auth-service'),
     });
     return Object.assign(service, { relay, keys });
   } catch (error) {

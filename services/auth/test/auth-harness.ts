@@ -1,7 +1,14 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { AccessTokenResponse, InviteResponse, TokenPair } from '@polis/contracts';
 import { createLogger } from '@polis/platform';
-import { startTestBackend, type TestBackend } from '@polis/testing';
+import {
+  type ApiResponse,
+  type RequestOptions as BaseRequestOptions,
+  type Json,
+  requestJson,
+  startTestBackend,
+  type TestBackend,
+} from '@polis/testing';
 import {
   type AuthConfig,
   createAuthService,
@@ -17,20 +24,9 @@ export const ADMIN_INITIAL_PASSWORD = 'Adm1n-Initial-Pw!';
 export const ADMIN_PASSWORD = 'Adm1n-Passw0rd!';
 export const SERVICE_CLIENTS = { bot: ['telegram-bot', 'bot-secret-1'], gateway: ['gateway', 'gw-secret-1'] } as const;
 
-export type Json = Record<string, unknown>;
+export { type ApiResponse, eventually, type Json } from '@polis/testing';
 
-export interface ApiResponse<T = Json> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export interface RequestOptions {
-  body?: unknown;
-  /** Sent as-is (already serialised), for malformed or oversized bodies. */
-  rawBody?: string;
-  token?: string;
-  headers?: Record<string, string>;
+export interface RequestOptions extends BaseRequestOptions {
   /** The client address the service sees (X-Forwarded-For): keeps rate-limit counters apart. */
   ip?: string;
 }
@@ -115,20 +111,11 @@ export async function startAuth(env: Record<string, string> = {}, options: Start
   const service = await start();
   let adminToken: Promise<string> | undefined;
 
-  const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> => {
-    const headers: Record<string, string> = { 'x-forwarded-for': options.ip ?? uniqueIp(), ...options.headers };
-    let body: string | undefined = options.rawBody;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    } else if (body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-    }
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const response = await fetch(`${harness.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const request = <T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> =>
+    requestJson<T>(`${harness.url}${path}`, method, {
+      ...options,
+      headers: { 'x-forwarded-for': options.ip ?? uniqueIp(), ...options.headers },
+    });
 
   const harness: AuthHarness = {
     backend,
@@ -205,15 +192,4 @@ export function activationTokenOf(link: string): string {
   const token = new URL(link).searchParams.get('token');
   if (!token) throw new Error(`no token in ${link}`);
   return token;
-}
-
-/** Polls `probe` until it answers something other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

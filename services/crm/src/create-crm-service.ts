@@ -2,10 +2,16 @@ import { createJwtVerifier, type JwtVerifier } from '@polis/auth-kit';
 import type { EventBus } from '@polis/bus';
 import type { Cache } from '@polis/cache';
 import { type Database, OutboxRelay } from '@polis/db';
-import { type Logger, type RunningService, startService } from '@polis/platform';
+import {
+  type Clock,
+  consulDiscovery,
+  type Logger,
+  type RunningService,
+  startService,
+  systemClock,
+} from '@polis/platform';
 import type { Registry } from 'prom-client';
 import { CrmModule } from './app.module.js';
-import { type Clock, systemClock } from './common/clock.js';
 import type { CrmConfig } from './crm.config.js';
 import { CRM_ROUTES } from './crm.routes.js';
 import { CRM_SCHEMA } from './db/schema.js';
@@ -58,9 +64,7 @@ export async function createCrmService(options: CrmServiceOptions): Promise<Runn
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
   });
-  const verifier =
-    options.verifier ??
-    createJwtVerifier({ jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const verifier = options.verifier ?? createJwtVerifier(config.jwt);
 
   relay.start();
   try {
@@ -88,15 +92,7 @@ export async function createCrmService(options: CrmServiceOptions): Promise<Runn
       },
       onShutdown: [() => relay.stop()],
       openapi: { routes: CRM_ROUTES, title: 'Polis CRM' },
-      ...(config.consul
-        ? {
-            discovery: {
-              consulUrl: config.consul.url,
-              serviceName: 'crm-service',
-              ...(config.consul.token ? { token: config.consul.token } : {}),
-            },
-          }
-        : {}),
+      ...consulDiscovery(config.consul, 'crm-service'),
     });
     return Object.assign(service, { relay, replayLog });
   } catch (error) {

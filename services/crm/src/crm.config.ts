@@ -1,14 +1,14 @@
-import { ConfigError, env, loadConfig } from '@polis/platform';
+import {
+  authVerifierEnv,
+  authVerifierSettings,
+  ConfigError,
+  consulEnv,
+  consulSettings,
+  env,
+  isTimeZone,
+  loadConfig,
+} from '@polis/platform';
 import { z } from 'zod';
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every environment variable CRM reads (interfaces.md §6), with the embedded-mode defaults. */
 export const crmConfigSchema = z.object({
@@ -33,12 +33,8 @@ export const crmConfigSchema = z.object({
   /** The Documents service: policy document links are checked there with the caller's token. */
   CRM_DOCUMENTS_BASE_URL: env.url('http://localhost:8084'),
   CRM_DOCUMENTS_TIMEOUT_MS: env.int(5_000, { min: 1 }),
-  AUTH_BASE_URL: env.url('http://localhost:8081'),
-  AUTH_JWKS_URL: env.url(),
-  AUTH_JWT_ISSUER: env.str(),
-  AUTH_JWT_AUDIENCE: env.str('crm-clients'),
-  CONSUL_HTTP_ADDR: env.url(),
-  CONSUL_HTTP_TOKEN: env.str(),
+  ...authVerifierEnv,
+  ...consulEnv,
 });
 export type CrmEnv = z.output<typeof crmConfigSchema>;
 
@@ -62,7 +58,6 @@ export interface CrmConfig {
 }
 
 export function toCrmConfig(values: CrmEnv): CrmConfig {
-  const authBase = values.AUTH_BASE_URL.replace(/\/+$/, '');
   const config: CrmConfig = {
     production: values.NODE_ENV === 'production',
     host: values.CRM_SERVICE_HOST,
@@ -83,19 +78,12 @@ export function toCrmConfig(values: CrmEnv): CrmConfig {
       blockMs: values.CRM_SSE_BLOCK_MS,
       retryMs: values.CRM_SSE_RETRY_MS,
     },
-    jwt: {
-      jwksUrl: values.AUTH_JWKS_URL ?? `${authBase}/.well-known/jwks.json`,
-      // Auth's own default issuer is the address it is reached at.
-      issuer: values.AUTH_JWT_ISSUER ?? authBase,
-      audience: values.AUTH_JWT_AUDIENCE,
-    },
+    jwt: authVerifierSettings(values),
   };
   const role = values.CRM_DB_ROLE.trim();
   if (role !== '') config.dbRole = role;
-  if (values.CONSUL_HTTP_ADDR) {
-    config.consul = { url: values.CONSUL_HTTP_ADDR.replace(/\/+$/, '') };
-    if (values.CONSUL_HTTP_TOKEN) config.consul.token = values.CONSUL_HTTP_TOKEN;
-  }
+  const consul = consulSettings(values);
+  if (consul) config.consul = consul;
   return config;
 }
 

@@ -1,6 +1,6 @@
+export { addDays, type Clock, systemClock } from '@polis/platform';
 export { CrmModule, type CrmModuleDeps } from './app.module.js';
 export { type Caller, callerOf } from './common/caller.js';
-export { addDays, type Clock, systemClock } from './common/clock.js';
 export { type CrmServiceOptions, createCrmService, type RunningCrmService } from './create-crm-service.js';
 export { type CrmConfig, type CrmEnv, crmConfigSchema, loadCrmConfig, toCrmConfig } from './crm.config.js';
 export { CRM_ROUTES } from './crm.routes.js';

@@ -1,10 +1,10 @@
 import type { Deal, DealsPage } from '@polis/contracts';
 import { createGatewayService, loadGatewayConfig, type RunningGatewayService } from '@polis/gateway';
 import { createLogger } from '@polis/platform';
+import { SseClient, type SseFrame } from '@polis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CRM_IDS } from '../src/index.js';
 import { type CrmHarness, type Json, startCrm } from './crm-harness.js';
-import { SseClient, type SseFrame } from './sse-client.js';
 
 const { deals: D } = DEMO_CRM_IDS;
 

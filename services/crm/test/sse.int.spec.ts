@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Deal } from '@polis/contracts';
+import { SseClient, type SseFrame } from '@polis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CRM_IDS, DEMO_CRM_USERS } from '../src/index.js';
 import { type CrmHarness, eventually, PEOPLE, type Person, startCrm } from './crm-harness.js';
-import { SseClient, type SseFrame } from './sse-client.js';
 
 const { deals: D, clients: C } = DEMO_CRM_IDS;
 const STREAM = '/internal/v1/streams/deals';

@@ -72,9 +72,7 @@ export async function createDocumentsService(options: DocumentsServiceOptions): 
     tasks: jobs.queue(config.jobs.queue),
     permissions: jobs.queue(config.jobs.permissionsQueue),
   };
-  const verifier =
-    options.verifier ??
-    createJwtVerifier({ jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const verifier = options.verifier ?? createJwtVerifier(config.jwt);
   let consumer: CrmEventsConsumer | undefined;
   let scheduler: CleanupScheduler | undefined;
 

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, env, loadConfig } from '@polis/platform';
+import { authVerifierEnv, authVerifierSettings, ConfigError, env, isTimeZone, loadConfig } from '@polis/platform';
 import { z } from 'zod';
 
 const MB = 1024 * 1024;
@@ -60,10 +60,7 @@ export const documentsConfigSchema = z.object({
   DOCUMENTS_CRM_BASE_URL: env.url('http://localhost:8082'),
   DOCUMENTS_CRM_TIMEOUT_MS: env.int(5_000, { min: 100 }),
   DOCUMENTS_VISIBILITY_CACHE_TTL_MS: env.int(5_000, { min: 0 }),
-  AUTH_BASE_URL: env.url('http://localhost:8081'),
-  AUTH_JWKS_URL: env.url(),
-  AUTH_JWT_ISSUER: env.str(),
-  AUTH_JWT_AUDIENCE: env.str('crm-clients'),
+  ...authVerifierEnv,
 });
 export type DocumentsEnv = z.output<typeof documentsConfigSchema>;
 
@@ -128,15 +125,6 @@ function fail(variable: string, message: string): never {
   throw new ConfigError(`${variable}: ${message}`, [{ variable, message }]);
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parseKeys(text: string): { keys: Map<string, string>; signingKid: string } {
   const keys = new Map<string, string>();
   let signingKid: string | undefined;
@@ -182,7 +170,6 @@ function queueName(variable: string, name: string): string {
 }
 
 export function toDocumentsConfig(values: DocumentsEnv): DocumentsConfig {
-  const authBase = values.AUTH_BASE_URL.replace(/\/+$/, '');
   const rootSetting = values.DOCUMENTS_STORAGE_ROOT ?? values.DOCUMENTS_STORAGE_LOCAL_PATH;
   if (rootSetting.includes('\0')) fail('DOCUMENTS_STORAGE_ROOT', 'must not contain NUL');
   const root = isAbsolute(rootSetting) ? resolve(rootSetting) : resolve(process.cwd(), rootSetting);
@@ -265,11 +252,7 @@ export function toDocumentsConfig(values: DocumentsEnv): DocumentsConfig {
     },
     crm: { baseUrl: values.DOCUMENTS_CRM_BASE_URL.replace(/\/+$/, ''), timeoutMs: values.DOCUMENTS_CRM_TIMEOUT_MS },
     visibilityCacheTtlMs: values.DOCUMENTS_VISIBILITY_CACHE_TTL_MS,
-    jwt: {
-      jwksUrl: values.AUTH_JWKS_URL ?? `${authBase}/.well-known/jwks.json`,
-      issuer: values.AUTH_JWT_ISSUER ?? authBase,
-      audience: values.AUTH_JWT_AUDIENCE,
-    },
+    jwt: authVerifierSettings(values),
   };
 }
 

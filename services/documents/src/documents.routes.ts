@@ -15,7 +15,7 @@ import {
   updateDocumentRequestSchema,
   uploadUrlResponseSchema,
 } from '@polis/contracts';
-import type { RouteResponseSpec, RouteSpec } from '@polis/platform';
+import type { HttpMethod, RouteResponseSpec, RouteSpec } from '@polis/platform';
 import { z } from 'zod';
 
 const DOCS = '/api/v1/documents';
@@ -31,6 +31,37 @@ const linkQuery = z.object({
   uid: z.string(),
   max: z.string(),
 });
+
+/**
+ * A route on one document (`/api/v1/documents/{id}…`): the id parameter, and 404 when there is no
+ * such document or the caller may not see it.
+ */
+function documentRoute(
+  method: HttpMethod,
+  suffix: string,
+  summary: string,
+  spec: Pick<RouteSpec, 'auth' | 'body' | 'query' | 'responses'> & { tags?: string[] },
+): RouteSpec {
+  return {
+    method,
+    path: `${DOCS}/{id}${suffix}`,
+    summary,
+    tags: ['documents'],
+    params: documentIdParamsSchema,
+    ...spec,
+    responses: { ...spec.responses, 404: notFound },
+  };
+}
+
+/** The answers of a request that queues a job for admins and services. */
+function queuedResponses(conflicts: Record<number, RouteResponseSpec> = {}): Record<number, RouteResponseSpec> {
+  return {
+    202: { description: 'Queued', schema: queuedJobSchema },
+    403: { description: 'forbidden' },
+    ...conflicts,
+    503: { description: 'queue_unavailable' },
+  };
+}
 
 /** Every Documents route, as the OpenAPI document at `/docs/openapi.json` describes it. */
 export const DOCUMENTS_ROUTES: RouteSpec[] = [
@@ -76,162 +107,81 @@ export const DOCUMENTS_ROUTES: RouteSpec[] = [
       404: { description: 'The owner does not exist or is not visible' },
     },
   },
-  {
-    method: 'GET',
-    path: `${DOCS}/{id}`,
-    summary: 'One document (deleted ones answer 404)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
-    responses: { 200: { description: 'The document', schema: documentSchema }, 404: notFound },
-  },
-  {
-    method: 'PATCH',
-    path: `${DOCS}/{id}`,
-    summary: 'Edit title, type, notes, tags ("" clears type and notes, [] clears tags)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
+  documentRoute('GET', '', 'One document (deleted ones answer 404)', {
+    responses: { 200: { description: 'The document', schema: documentSchema } },
+  }),
+  documentRoute('PATCH', '', 'Edit title, type, notes, tags ("" clears type and notes, [] clears tags)', {
     body: updateDocumentRequestSchema,
-    responses: {
-      200: { description: 'The document', schema: documentSchema },
-      400: invalid,
-      404: notFound,
-      409: deleted,
-    },
-  },
-  {
-    method: 'DELETE',
-    path: `${DOCS}/{id}`,
-    summary: 'Soft-delete a document and remove its file',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
-    responses: { 204: { description: 'Deleted' }, 404: notFound, 409: deleted },
-  },
-  {
-    method: 'POST',
-    path: `${DOCS}/{id}/upload-url`,
-    summary: 'A fresh signed upload link (the previous one expired or failed)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
+    responses: { 200: { description: 'The document', schema: documentSchema }, 400: invalid, 409: deleted },
+  }),
+  documentRoute('DELETE', '', 'Soft-delete a document and remove its file', {
+    responses: { 204: { description: 'Deleted' }, 409: deleted },
+  }),
+  documentRoute('POST', '/upload-url', 'A fresh signed upload link (the previous one expired or failed)', {
     responses: {
       200: { description: 'The upload link', schema: uploadUrlResponseSchema },
-      404: notFound,
       409: { description: 'upload_conflict (details.status)' },
     },
-  },
-  {
-    method: 'PUT',
-    path: `${DOCS}/{id}/content`,
-    summary: 'Upload the bytes (signed link; no bearer token)',
+  }),
+  documentRoute('PUT', '/content', 'Upload the bytes (signed link; no bearer token)', {
     tags: ['content'],
     auth: 'public',
-    params: documentIdParamsSchema,
     query: linkQuery,
     responses: {
       204: { description: 'Received; call complete next' },
       400: { description: 'empty_file' },
       403: { description: 'invalid_upload_token, link_expired' },
-      404: notFound,
       409: { description: 'upload_conflict (details.status)' },
       413: { description: 'file_too_large' },
       415: { description: 'unsupported_media_type' },
       507: { description: 'quota_exceeded' },
     },
-  },
-  {
-    method: 'GET',
-    path: `${DOCS}/{id}/content`,
-    summary: 'Download the bytes (signed link; Range supported)',
+  }),
+  documentRoute('GET', '/content', 'Download the bytes (signed link; Range supported)', {
     tags: ['content'],
     auth: 'public',
-    params: documentIdParamsSchema,
     query: linkQuery,
     responses: {
       200: { description: 'The file, as an attachment' },
       206: { description: 'The requested byte range' },
       403: { description: 'invalid_signature, link_expired' },
-      404: notFound,
       416: { description: 'range_not_satisfiable' },
     },
-  },
-  {
-    method: 'POST',
-    path: `${DOCS}/{id}/complete`,
-    summary: 'Confirm an upload with its size and checksum (SHA-256 or MD5, hex)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
+  }),
+  documentRoute('POST', '/complete', 'Confirm an upload with its size and checksum (SHA-256 or MD5, hex)', {
     body: completeUploadRequestSchema,
     responses: {
       200: { description: 'The document, uploaded; an integrity check is queued', schema: documentSchema },
       400: invalid,
-      404: notFound,
       409: { description: 'upload_conflict (details.status), already_deleted' },
       422: { description: 'checksum_mismatch (the document is marked error)' },
     },
-  },
-  {
-    method: 'GET',
-    path: `${DOCS}/{id}/download`,
-    summary: 'Redirect (302) to a short-lived signed download link',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
-    responses: {
-      302: { description: 'Location: the signed link' },
-      404: notFound,
-      409: { description: 'not_downloadable' },
-    },
-  },
-  {
-    method: 'POST',
-    path: `${DOCS}/{id}/upload`,
-    summary: 'Re-queue the import copy (admins, services)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
-    responses: {
-      202: { description: 'Queued', schema: queuedJobSchema },
-      403: { description: 'forbidden' },
-      404: notFound,
-      409: { description: 'already_deleted, not_an_import' },
-      503: { description: 'queue_unavailable' },
-    },
-  },
-  {
-    method: 'POST',
-    path: `${DOCS}/{id}/sync`,
-    summary: 'Re-queue the integrity check (admins, services)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
-    responses: {
-      202: { description: 'Queued', schema: queuedJobSchema },
-      403: { description: 'forbidden' },
-      404: notFound,
-      409: { description: 'already_deleted, upload_conflict' },
-      503: { description: 'queue_unavailable' },
-    },
-  },
-  {
-    method: 'POST',
-    path: `${DOCS}/{id}/retention/extend`,
-    summary: 'Extend an import’s retention by the retention period (90 days)',
-    tags: ['documents'],
-    params: documentIdParamsSchema,
+  }),
+  documentRoute('GET', '/download', 'Redirect (302) to a short-lived signed download link', {
+    responses: { 302: { description: 'Location: the signed link' }, 409: { description: 'not_downloadable' } },
+  }),
+  documentRoute('POST', '/upload', 'Re-queue the import copy (admins, services)', {
+    responses: queuedResponses({ 409: { description: 'already_deleted, not_an_import' } }),
+  }),
+  documentRoute('POST', '/sync', 'Re-queue the integrity check (admins, services)', {
+    responses: queuedResponses({ 409: { description: 'already_deleted, upload_conflict' } }),
+  }),
+  documentRoute('POST', '/retention/extend', 'Extend an import’s retention by the retention period (90 days)', {
     responses: {
       200: { description: 'The document', schema: documentSchema },
-      404: notFound,
       409: { description: 'retention_not_applicable' },
     },
-  },
+  }),
   {
     method: 'POST',
     path: '/internal/v1/permissions/sync',
     summary: 'Make the folder’s ACL exactly these users (services, admins)',
     tags: ['internal'],
     body: permissionsSyncRequestSchema,
-    responses: {
+    responses: queuedResponses({
       202: { description: 'Queued', schema: permissionsSyncResponseSchema },
       400: invalid,
-      403: { description: 'forbidden' },
       404: { description: 'folder_not_found' },
-      503: { description: 'queue_unavailable' },
-    },
+    }),
   },
 ];

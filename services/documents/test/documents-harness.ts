@@ -1,17 +1,8 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createAuthService,
-  ensureUser,
-  loadAuthConfig,
-  type RunningAuthService,
-  runAuthMigrations,
-  seedDemoUsers,
-} from '@polis/auth';
-import type { CloudEvent } from '@polis/bus';
-import type { TokenPair } from '@polis/contracts';
+import { type RunningAuthService, runAuthMigrations } from '@polis/auth';
 import {
   createCrmService,
   DEMO_CRM_USERS,
@@ -23,7 +14,16 @@ import {
   systemClock,
 } from '@polis/crm';
 import { createLogger } from '@polis/platform';
-import { startTestBackend, type TestBackend } from '@polis/testing';
+import {
+  type ApiResponse,
+  type RequestOptions as BaseRequestOptions,
+  type Json,
+  OUTSIDE_EXECUTOR,
+  requestJson,
+  startTestAuth,
+  startTestBackend,
+  type TestBackend,
+} from '@polis/testing';
 import {
   type AclDriver,
   createDocumentsService,
@@ -32,13 +32,7 @@ import {
   runDocumentsMigrations,
 } from '../src/index.js';
 
-export type Json = Record<string, unknown>;
-
-export interface ApiResponse<T = Json> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export { type ApiResponse, EventRecorder, eventually, type Json } from '@polis/testing';
 
 /** The people of the authorization matrix: the demo agency plus an executor on no team. */
 export const PEOPLE = {
@@ -46,22 +40,11 @@ export const PEOPLE = {
   owner: DEMO_CRM_USERS.sergey,
   otherAgent: DEMO_CRM_USERS.olga,
   teamExecutor: DEMO_CRM_USERS.elena,
-  outsideExecutor: '5a7e2c1d-3b4f-4e6a-9c8d-7f1e2d3c4b5a',
+  outsideExecutor: OUTSIDE_EXECUTOR.id,
 } as const;
 export type Person = keyof typeof PEOPLE;
 
-const PASSWORD = 'Passw0rd!';
-const OUTSIDE_EXECUTOR_EMAIL = 'ivan.executor@example.com';
-const HASH = { memoryKib: 1024, iterations: 1 };
 export const TEST_SIGNING_KEYS = 'k1:documents-test-signing-key-0001,k0:documents-test-signing-key-0000';
-
-const AUTH_TEST_ENV: Record<string, string> = {
-  AUTH_PASSWORD_HASH_MEMORY_KIB: String(HASH.memoryKib),
-  AUTH_PASSWORD_HASH_ITERATIONS: String(HASH.iterations),
-  AUTH_LOGIN_MAX_PER_MINUTE: '100000',
-  AUTH_REFRESH_MAX_PER_MINUTE: '100000',
-  AUTH_JWT_ISSUER: 'http://auth.test',
-};
 
 export interface StartOptions {
   env?: Record<string, string>;
@@ -88,11 +71,8 @@ export interface DocumentsHarness {
   close(): Promise<void>;
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  rawBody?: string;
-  token?: string;
-  headers?: Record<string, string>;
+export interface RequestOptions extends BaseRequestOptions {
+  /** Another address than the service's (e.g. a link's host); redirects are never followed. */
   base?: string;
 }
 
@@ -108,30 +88,11 @@ export async function startDocuments(options: StartOptions = {}): Promise<Docume
   const importRoot = join(work, 'imports');
 
   const logger = createLogger({ service: 'documents-test', level: process.env.LOG_LEVEL ?? 'silent' });
-  const auth = await createAuthService({
-    config: loadAuthConfig(AUTH_TEST_ENV),
-    db: backend.db,
-    bus: backend.bus,
-    cache: backend.cache,
-    logger,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  await seedDemoUsers({ db: backend.db, passwordHash: HASH });
-  await ensureUser(
-    { db: backend.db, passwordHash: HASH },
-    {
-      id: PEOPLE.outsideExecutor,
-      email: OUTSIDE_EXECUTOR_EMAIL,
-      fullName: 'Иван Сидоров',
-      password: PASSWORD,
-      roles: ['ROLE_EXECUTOR'],
-      auditKey: 'auth.user.created',
-    },
-  );
+  const testAuth = await startTestAuth(backend, { logger });
+  const auth = testAuth.service;
   const today = systemClock('Europe/Moscow').today();
   await seedCrmDemo(backend.db, { today });
-  const jwtEnv = { AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`, AUTH_JWT_ISSUER: 'http://auth.test' };
+  const { jwtEnv } = testAuth;
   const crmConfig = loadCrmConfig({ ...jwtEnv, CRM_OUTBOX_POLL_INTERVAL_MS: '20' });
   // CRM checks policy document links here; Documents starts after CRM, so the address comes later.
   let documentsUrl = '';
@@ -171,53 +132,9 @@ export async function startDocuments(options: StartOptions = {}): Promise<Docume
   });
   documentsUrl = docs.url;
 
-  const request = async <T>(method: string, path: string, requestOptions: RequestOptions = {}) => {
-    const headers: Record<string, string> = { ...requestOptions.headers };
-    let body: string | undefined = requestOptions.rawBody;
-    if (requestOptions.body !== undefined) {
-      body = JSON.stringify(requestOptions.body);
-      headers['content-type'] = 'application/json';
-    } else if (body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-    }
-    if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
-    const response = await fetch(`${requestOptions.base ?? docs.url}${path}`, {
-      method,
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, headers: response.headers, body: parsed as T };
-  };
-
-  const emails: Record<Person, string> = {
-    admin: 'anna.admin@example.com',
-    owner: 'sergey.seller@example.com',
-    otherAgent: 'olga.lead@example.com',
-    teamExecutor: 'elena.executor@example.com',
-    outsideExecutor: OUTSIDE_EXECUTOR_EMAIL,
-  };
-  const tokens = {} as Record<Person, string>;
-  for (const [person, email] of Object.entries(emails) as Array<[Person, string]>) {
-    const response = await fetch(`${auth.url}/api/v1/auth/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-forwarded-for': `10.1.${randomInt(0, 256)}.${randomInt(1, 255)}`,
-      },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    if (response.status !== 200)
-      throw new Error(`login of ${email} failed: ${response.status} ${await response.text()}`);
-    tokens[person] = ((await response.json()) as TokenPair).accessToken;
-  }
+  const request = <T = Json>(method: string, path: string, requestOptions: RequestOptions = {}) =>
+    requestJson<T>(`${requestOptions.base ?? docs.url}${path}`, method, requestOptions, { redirect: 'manual' });
+  const tokens = await testAuth.signInAll(PEOPLE);
 
   return {
     backend,
@@ -254,31 +171,4 @@ export function pdfBytes(size = 2048, seed = 'x'): Buffer {
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Collects every event published on an exchange (a queue bound `#`). */
-export class EventRecorder {
-  readonly events: CloudEvent[] = [];
-
-  async bind(backend: TestBackend, exchange: string): Promise<void> {
-    await backend.bus.subscribe({
-      queue: `test.docs.${randomUUID().slice(0, 8)}`,
-      exchange,
-      bindings: ['#'],
-      handler: async (event) => {
-        this.events.push(event);
-      },
-    });
-  }
-}
-
-/** Polls `probe` until it answers something other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -1,13 +1,10 @@
 import { createCache } from '@polis/cache';
-import { closeOnSignals, createLogger, startTracing } from '@polis/platform';
+import { runStandalone } from '@polis/platform';
 import { createGatewayService } from './create-gateway-service.js';
 import { gatewayConfigSchema, loadGatewayConfig } from './gateway.config.js';
 
 /** Standalone Gateway process: env → caches → HTTP on GATEWAY_SERVICE_PORT. */
-async function main(): Promise<void> {
-  const env = process.env;
-  const logger = createLogger({ service: 'gateway' });
-  const tracing = await startTracing({ serviceName: 'gateway' });
+runStandalone('gateway', async ({ env, logger }) => {
   const config = loadGatewayConfig(env);
   const urls = gatewayConfigSchema
     .pick({ REDIS_URL: true, AUTH_REDIS_URL: true, REDIS_RATE_LIMIT_URL: true })
@@ -19,17 +16,6 @@ async function main(): Promise<void> {
   const rateLimitCache = urls.REDIS_RATE_LIMIT_URL ? createCache({ url: urls.REDIS_RATE_LIMIT_URL }) : cache;
 
   const service = await createGatewayService({ config, cache, authCache, rateLimitCache, logger });
-  const infrastructure = {
-    async close() {
-      for (const extra of new Set([authCache, rateLimitCache])) if (extra !== cache) await extra.close();
-      await cache.close();
-      await tracing.shutdown();
-    },
-  };
-  closeOnSignals([infrastructure, service], logger);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  const extras = [...new Set([authCache, rateLimitCache])].filter((extra) => extra !== cache);
+  return [cache, ...extras.reverse(), service];
 });

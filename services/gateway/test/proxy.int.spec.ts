@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { eventually } from '@polis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN, type GatewayHarness, startHarness, type TestUser } from './support/gateway-harness.js';
 import type { ReceivedRequest } from './support/test-upstream.js';
 import { TestUpstream } from './support/test-upstream.js';
-import { eventually } from './support/wait.js';
 
 interface Echo extends ReceivedRequest {
   upstream: string;

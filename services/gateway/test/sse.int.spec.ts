@@ -1,9 +1,9 @@
+import { eventually } from '@polis/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGatewayService } from '../src/index.js';
 import { type GatewayHarness, startHarness, type TestUser } from './support/gateway-harness.js';
 import { SseClient } from './support/sse-client.js';
 import { SseUpstream } from './support/sse-upstream.js';
-import { eventually } from './support/wait.js';
 
 const SSE_ENV = {
   GATEWAY_UPSTREAM_SSE_HEARTBEAT_INTERVAL: '60',

@@ -2,12 +2,18 @@ import { createJwtVerifier, type JwtVerifier } from '@polis/auth-kit';
 import type { EventBus } from '@polis/bus';
 import type { Cache } from '@polis/cache';
 import { type Database, OutboxRelay } from '@polis/db';
-import { type Logger, type RunningService, startService } from '@polis/platform';
+import {
+  type Clock,
+  consulDiscovery,
+  type Logger,
+  type RunningService,
+  startService,
+  systemClock,
+} from '@polis/platform';
 import { ReplayingEventBus, ReplayLog } from '@polis/sse';
 import type { Registry } from 'prom-client';
 import { TasksModule } from './app.module.js';
 import { AutomationService } from './automation/automation.service.js';
-import { type Clock, systemClock } from './common/clock.js';
 import { type CrmClient, HttpCrmClient } from './crm/crm-client.js';
 import { TASKS_SCHEMA } from './db/schema.js';
 import { CrmEventsConsumer } from './projection/crm-events.consumer.js';
@@ -106,9 +112,7 @@ export async function createTasksService(options: TasksServiceOptions): Promise<
         ...(config.rules.enabled ? { onBeat: async () => void (await automation.escalate()) } : {}),
       })
     : undefined;
-  const verifier =
-    options.verifier ??
-    createJwtVerifier({ jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const verifier = options.verifier ?? createJwtVerifier(config.jwt);
   const crm = options.crm ?? new HttpCrmClient(config.crm.baseUrl, config.crm.timeoutMs);
 
   const stopAll = async () => {
@@ -148,15 +152,7 @@ export async function createTasksService(options: TasksServiceOptions): Promise<
       },
       onShutdown: [stopAll],
       openapi: { routes: TASKS_ROUTES, title: 'Polis Tasks' },
-      ...(config.consul
-        ? {
-            discovery: {
-              consulUrl: config.consul.url,
-              serviceName: 'tasks-service',
-              ...(config.consul.token ? { token: config.consul.token } : {}),
-            },
-          }
-        : {}),
+      ...consulDiscovery(config.consul, 'tasks-service'),
     });
     return Object.assign(service, { relay, replayLog, queue, automation, consumer, ...(worker ? { worker } : {}) });
   } catch (error) {

@@ -1,3 +1,4 @@
+export { addDays, type Clock, systemClock } from '@polis/platform';
 export { TasksModule, type TasksModuleDeps } from './app.module.js';
 export { AutomationService } from './automation/automation.service.js';
 export {
@@ -10,7 +11,6 @@ export {
   ruleKeyOf,
 } from './automation/rules.js';
 export { type Caller, callerOf } from './common/caller.js';
-export { addDays, type Clock, systemClock } from './common/clock.js';
 export {
   createTasksService,
   type RunningTasksService,

@@ -1,15 +1,15 @@
-import { ConfigError, env, loadConfig } from '@polis/platform';
+import {
+  authVerifierEnv,
+  authVerifierSettings,
+  ConfigError,
+  consulEnv,
+  consulSettings,
+  env,
+  isTimeZone,
+  loadConfig,
+} from '@polis/platform';
 import { Cron } from 'croner';
 import { z } from 'zod';
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every environment variable Tasks reads (interfaces.md §6), with the embedded-mode defaults. */
 export const tasksConfigSchema = z.object({
@@ -48,12 +48,8 @@ export const tasksConfigSchema = z.object({
   TASKS_SSE_KEEPALIVE_MS: env.int(15_000, { min: 10 }),
   TASKS_SSE_BLOCK_MS: env.int(5_000, { min: 10 }),
   TASKS_SSE_RETRY_MS: env.int(5_000, { min: 0 }),
-  AUTH_BASE_URL: env.url('http://localhost:8081'),
-  AUTH_JWKS_URL: env.url(),
-  AUTH_JWT_ISSUER: env.str(),
-  AUTH_JWT_AUDIENCE: env.str('crm-clients'),
-  CONSUL_HTTP_ADDR: env.url(),
-  CONSUL_HTTP_TOKEN: env.str(),
+  ...authVerifierEnv,
+  ...consulEnv,
 });
 export type TasksEnv = z.output<typeof tasksConfigSchema>;
 
@@ -90,7 +86,6 @@ function fail(variable: string, message: string): never {
 }
 
 export function toTasksConfig(values: TasksEnv): TasksConfig {
-  const authBase = values.AUTH_BASE_URL.replace(/\/+$/, '');
   const admin = values.TASKS_MAIN_ADMIN_USER_ID?.trim() ?? '';
   if (admin !== '' && !UUID.test(admin)) fail('TASKS_MAIN_ADMIN_USER_ID', `expected a user UUID, got '${admin}'`);
   const config: TasksConfig = {
@@ -128,18 +123,12 @@ export function toTasksConfig(values: TasksEnv): TasksConfig {
       blockMs: values.TASKS_SSE_BLOCK_MS,
       retryMs: values.TASKS_SSE_RETRY_MS,
     },
-    jwt: {
-      jwksUrl: values.AUTH_JWKS_URL ?? `${authBase}/.well-known/jwks.json`,
-      issuer: values.AUTH_JWT_ISSUER ?? authBase,
-      audience: values.AUTH_JWT_AUDIENCE,
-    },
+    jwt: authVerifierSettings(values),
   };
   const role = values.TASKS_DB_ROLE.trim();
   if (role !== '') config.dbRole = role;
-  if (values.CONSUL_HTTP_ADDR) {
-    config.consul = { url: values.CONSUL_HTTP_ADDR.replace(/\/+$/, '') };
-    if (values.CONSUL_HTTP_TOKEN) config.consul.token = values.CONSUL_HTTP_TOKEN;
-  }
+  const consul = consulSettings(values);
+  if (consul) config.consul = consul;
   return config;
 }
 

@@ -1,17 +1,17 @@
 import type { CalendarToken, Task } from '@polis/contracts';
 import { createGatewayService, loadGatewayConfig, type RunningGatewayService } from '@polis/gateway';
 import { createLogger } from '@polis/platform';
+import { SseClient } from '@polis/testing';
 import ExcelJS from 'exceljs';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseReader } from './sse-reader.js';
 import { createDeal, type Json, PEOPLE, type Person, startTasks, type TasksHarness } from './tasks-harness.js';
 
 describe('calendar feed, exports, the tasks stream and the Gateway', () => {
   let h: TasksHarness;
   let gateway: RunningGatewayService;
   let dealId: string;
-  const readers: SseReader[] = [];
+  const readers: SseClient[] = [];
 
   beforeAll(async () => {
     h = await startTasks();
@@ -160,9 +160,9 @@ describe('calendar feed, exports, the tasks stream and the Gateway', () => {
   });
 
   it('streams task events to those who may see the task, with replay after Last-Event-ID', async () => {
-    const url = `${h.tasks.url}/internal/v1/streams/tasks`;
-    const executor = await SseReader.open(url, h.tokens.teamExecutor);
-    const outsider = await SseReader.open(url, h.tokens.outsideExecutor);
+    const path = '/internal/v1/streams/tasks';
+    const executor = await SseClient.open(h.tasks.url, path, { token: h.tokens.teamExecutor });
+    const outsider = await SseClient.open(h.tasks.url, path, { token: h.tokens.outsideExecutor });
     readers.push(executor, outsider);
     expect(executor.status).toBe(200);
     await executor.waitFor((frames) => frames.some((frame) => frame.retry !== undefined));
@@ -170,21 +170,26 @@ describe('calendar feed, exports, the tasks stream and the Gateway', () => {
 
     const mine = await create('owner', { subject: 'Для Елены', assigneeId: PEOPLE.teamExecutor, context: { dealId } });
     const notMine = await create('otherAgent', { subject: 'Не для Елены', assigneeId: PEOPLE.otherAgent });
-    await executor.waitFor(() => executor.events('task.created').some((event) => event.taskId === mine.id));
+    await executor.waitFor(() => executor.dataOf('task.created').some((event) => event.taskId === mine.id));
     await h.request('PATCH', `/api/v1/tasks/${mine.id}`, {
       token: h.tokens.teamExecutor,
       body: { status: 'in_progress' },
     });
-    await executor.waitFor(() => executor.events('task.status.changed').some((event) => event.taskId === mine.id));
-    expect(executor.events('task.created').map((event) => event.taskId)).not.toContain(notMine.id);
-    expect(outsider.events('task.created').map((event) => event.taskId)).not.toContain(mine.id);
+    await executor.waitFor(() => executor.dataOf('task.status.changed').some((event) => event.taskId === mine.id));
+    expect(executor.dataOf('task.created').map((event) => event.taskId)).not.toContain(notMine.id);
+    expect(outsider.dataOf('task.created').map((event) => event.taskId)).not.toContain(mine.id);
 
-    const first = executor.events('task.created').find((event) => event.taskId === mine.id);
-    const resumed = await SseReader.open(url, h.tokens.teamExecutor, first?._id);
+    const first = executor.dataOf('task.created').find((event) => event.taskId === mine.id);
+    const resumed = await SseClient.open(h.tasks.url, path, {
+      token: h.tokens.teamExecutor,
+      ...(first?._id ? { lastEventId: first._id } : {}),
+    });
     readers.push(resumed);
-    await resumed.waitFor(() => resumed.events('task.status.changed').some((event) => event.taskId === mine.id));
-    expect(resumed.events('task.created').map((event) => event.taskId)).not.toContain(mine.id);
-    expect((await SseReader.open(url, h.tokens.teamExecutor, 'yesterday')).status).toBe(400);
+    await resumed.waitFor(() => resumed.dataOf('task.status.changed').some((event) => event.taskId === mine.id));
+    expect(resumed.dataOf('task.created').map((event) => event.taskId)).not.toContain(mine.id);
+    expect(
+      (await SseClient.open(h.tasks.url, path, { token: h.tokens.teamExecutor, lastEventId: 'yesterday' })).status,
+    ).toBe(400);
   });
 
   it('serves the task routes and the stream through the Gateway', async () => {
@@ -221,7 +226,7 @@ describe('calendar feed, exports, the tasks stream and the Gateway', () => {
     expect(ics.status).toBe(200);
     expect(summaries(await ics.text())).toContain('Встреча с клиентом');
 
-    const stream = await SseReader.open(`${gateway.url}/api/v1/streams/tasks`, h.tokens.teamExecutor);
+    const stream = await SseClient.open(gateway.url, '/api/v1/streams/tasks', { token: h.tokens.teamExecutor });
     readers.push(stream);
     expect(stream.status).toBe(200);
     await stream.waitFor((frames) => frames.some((frame) => frame.retry !== undefined));
@@ -231,6 +236,6 @@ describe('calendar feed, exports, the tasks stream and the Gateway', () => {
       assigneeId: PEOPLE.teamExecutor,
       context: { dealId },
     });
-    await stream.waitFor(() => stream.events('task.created').some((event) => event.taskId === next.body.id));
+    await stream.waitFor(() => stream.dataOf('task.created').some((event) => event.taskId === next.body.id));
   });
 });

@@ -8,12 +8,11 @@ import type {
   TelegramLinkResponse,
   TelegramStatus,
 } from '@polis/contracts';
-import type { Database } from '@polis/db';
+import { type Database, isUniqueViolation } from '@polis/db';
 import { Conflict, Forbidden, Invalid, NotFound } from '@polis/platform';
 import { type Actor, AuditEvents } from '../audit/audit.events.js';
 import type { AuthConfig } from '../auth.config.js';
 import { AUTH_CONFIG, DATABASE } from '../auth.tokens.js';
-import { isUniqueViolation } from '../common/db-errors.js';
 import type { RequestMeta } from '../common/request-meta.js';
 import type { TelegramBindingRow } from '../db/schema.js';
 import { authLimits } from '../security/auth-limits.js';

@@ -12,12 +12,11 @@ import {
   type Policy,
   updateCalculationRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { expectedVersion } from '../common/etag.js';
 import { type HeaderReply, withEtag } from '../common/http.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { PolicyService } from '../policies/policy.service.js';
 import { CalculationService } from './calculation.service.js';
 

@@ -9,12 +9,11 @@ import type {
   ParsedCalculationsQuery,
   UpdateCalculationRequest,
 } from '@polis/contracts';
-import type { Tx } from '@polis/db';
+import { isUniqueViolation, type Tx } from '@polis/db';
 import { Conflict, Invalid } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { diff } from '../common/changes.js';
 import { CrmDb } from '../common/crm-db.js';
-import { isUniqueViolation } from '../common/db-errors.js';
 import { assertVersion, calculationNotFound, dealNotFound, forbidden, policyNotFound } from '../common/errors.js';
 import { type DealRecord, DealRepository } from '../deals/deal.repository.js';
 import { canManageDeal } from '../deals/deal-rules.js';

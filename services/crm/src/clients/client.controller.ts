@@ -7,12 +7,11 @@ import {
   createClientRequestSchema,
   updateClientRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { expectedVersion } from '../common/etag.js';
 import { type HeaderReply, withEtag } from '../common/http.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { ClientService } from './client.service.js';
 
 @Controller('api/v1/crm/clients')

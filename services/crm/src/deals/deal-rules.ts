@@ -1,6 +1,6 @@
 import type { DealStatus, PolicyStatus } from '@polis/contracts';
+import { addDays } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
-import { addDays } from '../common/clock.js';
 
 /** Won and lost are final (domain.md §3.1, decision 3). */
 export const FINAL_DEAL_STATUSES: ReadonlySet<DealStatus> = new Set(['won', 'lost']);

@@ -12,13 +12,12 @@ import {
   stageMetricsQuerySchema,
   updateDealRequestSchema,
 } from '@polis/contracts';
-import { Invalid, parseInput } from '@polis/platform';
+import { Invalid, normalizeQuery, parseInput } from '@polis/platform';
 import type { z } from 'zod';
 import type { Caller } from '../common/caller.js';
 import { expectedVersion } from '../common/etag.js';
 import { type HeaderReply, withEtag } from '../common/http.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { DealService } from './deal.service.js';
 
 /**

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type DealStatus, NO_MANAGER, type ParsedStageMetricsQuery, STAGE_TO_STATUS } from '@polis/contracts';
 import type { Executor } from '@polis/db';
+import { addDays } from '@polis/platform';
 import { and, asc, eq, inArray, isNull, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Caller } from '../common/caller.js';
-import { addDays } from '../common/clock.js';
 import { CURSOR_PATTERNS, decodeCursor, encodeCursor } from '../common/cursor.js';
 import { exactTimestamp, fullTextMatch } from '../common/sql.js';
 import { dealVisibility } from '../common/visibility.js';

@@ -16,12 +16,11 @@ import {
   type StageMetric,
 } from '@polis/contracts';
 import type { Tx } from '@polis/db';
-import { Conflict } from '@polis/platform';
+import { type Clock, Conflict } from '@polis/platform';
 import { CalculationRepository } from '../calculations/calculation.repository.js';
 import { ClientRepository } from '../clients/client.repository.js';
 import type { Caller } from '../common/caller.js';
 import { diff } from '../common/changes.js';
-import type { Clock } from '../common/clock.js';
 import { CrmDb } from '../common/crm-db.js';
 import { assertVersion, clientNotFound, dealNotFound, forbidden } from '../common/errors.js';
 import { CLOCK } from '../crm.tokens.js';

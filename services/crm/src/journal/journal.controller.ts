@@ -6,10 +6,9 @@ import {
   type JournalPage,
   journalQuerySchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { JournalService } from './journal.service.js';
 
 @Controller('api/v1/crm/deals/:dealId/journal')

@@ -7,11 +7,9 @@ import {
   paymentImportQuerySchema,
   paymentsExportQuerySchema,
 } from '@polis/contracts';
-import { DomainError, LOGGER, type Logger, parseInput } from '@polis/platform';
+import { type Clock, DomainError, LOGGER, type Logger, normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
-import type { Clock } from '../common/clock.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { CLOCK } from '../crm.tokens.js';
 import { CSV_MEDIA_TYPES } from './csv-body.parser.js';
 import { EXPORT_CONTENT_TYPES, writeExport } from './payment-export.js';

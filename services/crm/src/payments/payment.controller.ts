@@ -19,12 +19,11 @@ import {
   updateMovementRequestSchema,
   updatePaymentRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { expectedVersion } from '../common/etag.js';
 import { type HeaderReply, withEtag } from '../common/http.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { PaymentService } from './payment.service.js';
 
 /** Payments of a deal's policy and their income / expense lines (interfaces.md §1.2 "Payments"). */

@@ -19,12 +19,10 @@ import {
   type CreateMovementRequest,
   type PolicyCashFlow,
 } from '@polis/contracts';
-import type { Tx } from '@polis/db';
-import { Conflict, Invalid, NotFound } from '@polis/platform';
+import { isNumericOverflow, type Tx } from '@polis/db';
+import { type Clock, Conflict, Invalid, NotFound } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
-import type { Clock } from '../common/clock.js';
 import { CrmDb } from '../common/crm-db.js';
-import { isNumericOverflow } from '../common/db-errors.js';
 import { assertVersion, forbidden, policyNotFound } from '../common/errors.js';
 import { CLOCK } from '../crm.tokens.js';
 import { type CrmEvent, CrmEvents } from '../events/crm.events.js';

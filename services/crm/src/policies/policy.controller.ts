@@ -10,12 +10,11 @@ import {
   policyIdParamsSchema,
   updatePolicyRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { expectedVersion } from '../common/etag.js';
 import { type HeaderReply, withEtag } from '../common/http.js';
 import { CurrentCaller } from '../common/principal.js';
-import { normalizeQuery } from '../common/query.js';
 import { PolicyService } from './policy.service.js';
 
 @Controller('api/v1/crm/policies')

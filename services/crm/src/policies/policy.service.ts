@@ -9,7 +9,7 @@ import type {
   PolicyDocument,
   UpdatePolicyRequest,
 } from '@polis/contracts';
-import type { Tx } from '@polis/db';
+import { isUniqueViolation, type Tx } from '@polis/db';
 import { Conflict, Invalid, NotFound } from '@polis/platform';
 import { CalculationRepository } from '../calculations/calculation.repository.js';
 import { CALCULATION_STATUS_EVENT, calculationEventData } from '../calculations/calculation.view.js';
@@ -17,7 +17,6 @@ import { ClientRepository } from '../clients/client.repository.js';
 import type { Caller } from '../common/caller.js';
 import { diff } from '../common/changes.js';
 import { CrmDb } from '../common/crm-db.js';
-import { isUniqueViolation } from '../common/db-errors.js';
 import {
   assertVersion,
   calculationNotFound,

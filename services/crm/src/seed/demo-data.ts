@@ -1,5 +1,5 @@
 import type { Database } from '@polis/db';
-import { addDays, systemClock } from '../common/clock.js';
+import { addDays, systemClock } from '@polis/platform';
 import {
   calculations,
   clients,

@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@polis/auth-kit';
-import { Unauthorized } from '@polis/platform';
+import { normalizeQuery, Unauthorized } from '@polis/platform';
 import { resumeIdOf } from '@polis/sse';
 import { callerOf } from '../common/caller.js';
-import { normalizeQuery } from '../common/query.js';
 import { DealStreamService } from './deal-stream.service.js';
 
 /** The part of the framework's reply a raw stream needs. */
@@ -31,6 +30,6 @@ export class DealStreamController {
     if (!principal) throw new Unauthorized();
     const lastEventId = resumeIdOf(lastEventIdHeader, normalizeQuery(query));
     reply.hijack();
-    await this.streams.serve(callerOf(principal), principal, lastEventId, reply.raw);
+    await this.streams.serve(callerOf(principal), principal.expiresAt, lastEventId, reply.raw);
   }
 }

@@ -1,7 +1,5 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest, Principal } from '@polis/auth-kit';
+import { callerDecorator, type Principal } from '@polis/auth-kit';
 import { ROLES } from '@polis/contracts';
-import { Unauthorized } from '@polis/platform';
 
 /** Who is calling, as Documents' rules see it. */
 export interface Caller {
@@ -27,8 +25,4 @@ export function callerOf(principal: Principal): Caller {
 }
 
 /** The verified caller of a guarded route. */
-export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
-  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
-  if (!principal) throw new Unauthorized();
-  return callerOf(principal);
-});
+export const CurrentCaller = callerDecorator(callerOf);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from '@polis/cache';
 import type { DocumentStatus } from '@polis/contracts';
+import { isUniqueViolation } from '@polis/db';
 import { Forbidden, LOGGER, type Logger } from '@polis/platform';
 import { type Clock, localDate } from '../common/clock.js';
 import { DocumentsDb } from '../common/documents-db.js';
@@ -23,14 +24,6 @@ import { type ReceivedFile, receiveUpload } from './upload-receiver.js';
 const IMPORTABLE = ['draft', 'error'] as const satisfies readonly DocumentStatus[];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
-    if (typeof current === 'object' && Reflect.get(current, 'code') === '23505') return true;
-    current = typeof current === 'object' ? Reflect.get(current, 'cause') : undefined;
-  }
-  return false;
-}
 
 export interface DownloadTarget {
   row: DocumentRow & { storagePath: string };

@@ -10,9 +10,8 @@ import {
   type UploadUrlResponse,
   updateDocumentRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import { type Caller, CurrentCaller } from '../common/caller.js';
-import { normalizeQuery } from '../common/query.js';
 import { DocumentService } from './document.service.js';
 
 /** The part of Fastify's reply a controller uses. */

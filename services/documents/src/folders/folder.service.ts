@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FolderOwnerType } from '@polis/contracts';
-import type { Executor } from '@polis/db';
+import { type Executor, isUniqueViolation } from '@polis/db';
 import { Conflict, Invalid } from '@polis/platform';
 import { OwnerAccess, type OwnerInfo } from '../access/owner-access.js';
 import type { Caller } from '../common/caller.js';
@@ -207,11 +207,3 @@ export class FolderService {
 
 const folderExists = (folderPath: string) =>
   new Conflict('The owner already has a folder.', 'folder_exists', { details: { folderPath } });
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
-    if (typeof current === 'object' && Reflect.get(current, 'code') === '23505') return true;
-    current = typeof current === 'object' ? Reflect.get(current, 'cause') : undefined;
-  }
-  return false;
-}

@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
-import { eventually } from './wait.js';
+import { eventually } from '@polis/testing';
 
 export interface ReceivedFrame {
   id?: string;

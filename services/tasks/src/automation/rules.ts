@@ -1,5 +1,6 @@
 import type { TaskPriority } from '@polis/contracts';
-import { addDays, daysBetween } from '../common/clock.js';
+import { addDays } from '@polis/platform';
+import { daysBetween } from '../common/clock.js';
 
 /*
  * The agency's reminder and escalation rules (domain.md §4) as one table an agency can read and

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { extractAccessToken, JWT_VERIFIER, type JwtVerifier, Public } from '@polis/auth-kit';
 import { type CalendarToken, calendarFeedQuerySchema } from '@polis/contracts';
-import { parseInput, Unauthorized } from '@polis/platform';
+import { normalizeQuery, parseInput, Unauthorized } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
-import { CurrentCaller, normalizeQuery } from '../common/principal.js';
+import { CurrentCaller } from '../common/principal.js';
 import { CalendarService } from './calendar.service.js';
 
 interface FeedRequest {

@@ -1,37 +1,16 @@
-import type { Principal } from '@polis/auth-kit';
+import { type Principal, type PrincipalCaller, principalCaller } from '@polis/auth-kit';
 import { ROLES, SYSTEM_USER_ID } from '@polis/contracts';
 import type { DbIdentity } from '@polis/db';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Who is calling, as the task rules and row-level security see it. */
-export interface Caller {
-  /** The acting person; null for service tokens (`svc:<name>`). */
-  userId: string | null;
-  /** `sub` as the token says it. */
-  actorId: string;
-  roles: readonly string[];
-  /** Admins and services see every task. */
-  isAdmin: boolean;
-  isService: boolean;
+export interface Caller extends Omit<PrincipalCaller, 'token'> {
   identity: DbIdentity;
   /** The raw token, for calls to CRM made on the caller's behalf (absent for the system). */
   token?: string;
 }
 
 export function callerOf(principal: Principal): Caller {
-  const userId = UUID.test(principal.userId) ? principal.userId.toLowerCase() : null;
-  const roles = principal.roles.filter((role) => !role.includes(','));
-  const isService = principal.type === 'service' || roles.includes(ROLES.SERVICE);
-  return {
-    userId,
-    actorId: principal.userId,
-    roles,
-    isAdmin: isService || roles.includes(ROLES.ADMIN),
-    isService,
-    identity: { userId: userId ?? '', roles },
-    token: principal.token,
-  };
+  return principalCaller(principal);
 }
 
 /** The service itself (workers, rules, the CRM projection): sees and changes everything. */

@@ -8,20 +8,3 @@ export const invalidTransition = (current: string, next: string) =>
   new Conflict(`A task cannot move from ${current} to ${next}.`, 'invalid_status_transition', {
     details: { current, next },
   });
-
-function databaseErrorOf(error: unknown): { code?: unknown; constraint?: unknown } | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
-    if (typeof current === 'object' && typeof Reflect.get(current, 'code') === 'string') {
-      return { code: Reflect.get(current, 'code'), constraint: Reflect.get(current, 'constraint') };
-    }
-    current = typeof current === 'object' ? Reflect.get(current, 'cause') : undefined;
-  }
-  return undefined;
-}
-
-/** True when a database error (or its cause, as drizzle wraps driver errors) is a unique violation. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const found = databaseErrorOf(error);
-  if (found?.code !== '23505') return false;
-  return constraint === undefined || found.constraint === constraint;
-}

@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { type Task, taskExportQuerySchema } from '@polis/contracts';
-import { LOGGER, type Logger, parseInput } from '@polis/platform';
+import { LOGGER, type Logger, normalizeQuery, parseInput } from '@polis/platform';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { Caller } from '../common/caller.js';
-import { CurrentCaller, normalizeQuery } from '../common/principal.js';
+import { CurrentCaller } from '../common/principal.js';
 import { TaskService } from '../tasks/task.service.js';
 
 interface StreamReply {

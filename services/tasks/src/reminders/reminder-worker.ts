@@ -1,8 +1,8 @@
 import { type Database, type OutboxRelay, queryRows, setTransactionIdentity, type Tx } from '@polis/db';
 import type { Logger } from '@polis/platform';
+import { type Clock } from '@polis/platform';
 import { sql } from 'drizzle-orm';
 import { SYSTEM_CALLER } from '../common/caller.js';
-import type { Clock } from '../common/clock.js';
 import { type TaskRow, tasks } from '../db/schema.js';
 import { emitTaskEvents, type TaskEvent } from '../events/task.events.js';
 import { statusChangedEvent } from '../tasks/task.service.js';

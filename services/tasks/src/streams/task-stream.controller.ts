@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@polis/auth-kit';
-import { Unauthorized } from '@polis/platform';
+import { normalizeQuery, Unauthorized } from '@polis/platform';
 import { resumeIdOf } from '@polis/sse';
 import { callerOf } from '../common/caller.js';
-import { normalizeQuery } from '../common/principal.js';
 import { TaskStreamService } from './task-stream.service.js';
 
 interface StreamReply {
@@ -27,6 +26,6 @@ export class TaskStreamController {
     if (!principal) throw new Unauthorized();
     const lastEventId = resumeIdOf(lastEventIdHeader, normalizeQuery(query));
     reply.hijack();
-    await this.streams.serve(callerOf(principal), principal, lastEventId, reply.raw);
+    await this.streams.serve(callerOf(principal), principal.expiresAt, lastEventId, reply.raw);
   }
 }

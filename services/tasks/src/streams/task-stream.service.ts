@@ -1,9 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Principal } from '@polis/auth-kit';
 import { LOGGER, type Logger } from '@polis/platform';
-import { type ReplayEntry, type ReplayLog, SseStreams } from '@polis/sse';
+import { type PreCloseHooks, type ReplayEntry, type ReplayLog, SseChannel } from '@polis/sse';
 import type { Caller } from '../common/caller.js';
 import { TasksDb } from '../common/tasks-db.js';
 import { TaskRepository } from '../tasks/task.repository.js';
@@ -15,46 +13,23 @@ import { REPLAY_LOG, TASKS_CONFIG } from '../tasks.tokens.js';
  * the task at that moment (assignee, author, the deal's team, admins).
  */
 @Injectable()
-export class TaskStreamService implements OnModuleInit {
-  private readonly streams = new SseStreams();
-
+export class TaskStreamService extends SseChannel<Caller> implements OnModuleInit {
   constructor(
-    @Inject(TASKS_CONFIG) private readonly config: TasksConfig,
-    @Inject(REPLAY_LOG) private readonly log: ReplayLog,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(TASKS_CONFIG) config: TasksConfig,
+    @Inject(REPLAY_LOG) log: ReplayLog,
+    @Inject(LOGGER) logger: Logger,
     private readonly db: TasksDb,
     private readonly tasks: TaskRepository,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  ) {
+    super({ path: '/internal/v1/streams/tasks', log, timings: config.sse, logger });
+  }
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<{
-      addHook(name: 'preClose', hook: () => Promise<void>): unknown;
-    }>();
-    fastify.addHook('preClose', async () => this.streams.closeAll());
+    this.endStreamsOnClose(this.adapterHost.httpAdapter.getInstance<PreCloseHooks>());
   }
 
-  serve(
-    caller: Caller,
-    principal: Principal,
-    lastEventId: string | undefined,
-    response: ServerResponse,
-  ): Promise<void> {
-    return this.streams.serve(response, {
-      log: this.log,
-      lastEventId,
-      retryMs: this.config.sse.retryMs,
-      keepAliveMs: this.config.sse.keepAliveMs,
-      blockMs: this.config.sse.blockMs,
-      expiresAtMs: principal.expiresAt * 1000,
-      visible: (entries) => this.visible(caller, entries),
-      path: '/internal/v1/streams/tasks',
-      logger: this.logger,
-    });
-  }
-
-  private async visible(caller: Caller, entries: ReplayEntry[]): Promise<ReplayEntry[]> {
-    if (caller.isAdmin) return entries;
+  protected async visible(caller: Caller, entries: ReplayEntry[]): Promise<ReplayEntry[]> {
     const ids = [
       ...new Set(entries.flatMap((entry) => (typeof entry.data.taskId === 'string' ? [entry.data.taskId] : []))),
     ];

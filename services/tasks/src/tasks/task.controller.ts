@@ -14,10 +14,10 @@ import {
   tasksQuerySchema,
   updateTaskRequestSchema,
 } from '@polis/contracts';
-import { parseInput } from '@polis/platform';
+import { normalizeQuery, parseInput } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import { invalid } from '../common/errors.js';
-import { CurrentCaller, normalizeQuery } from '../common/principal.js';
+import { CurrentCaller } from '../common/principal.js';
 import { TaskService } from './task.service.js';
 
 @Controller('api/v1/tasks')

@@ -11,12 +11,11 @@ import {
   type TaskActivity,
   type TaskStatus,
 } from '@polis/contracts';
-import type { Tx } from '@polis/db';
-import { Conflict, NotFound } from '@polis/platform';
+import { isUniqueViolation, type Tx } from '@polis/db';
+import { type Clock, Conflict, NotFound } from '@polis/platform';
 import { amendmentReminderTimes } from '../automation/rules.js';
 import { type Caller, SYSTEM_CALLER } from '../common/caller.js';
-import type { Clock } from '../common/clock.js';
-import { forbidden, invalid, invalidTransition, isUniqueViolation, taskNotFound } from '../common/errors.js';
+import { forbidden, invalid, invalidTransition, taskNotFound } from '../common/errors.js';
 import { TasksDb } from '../common/tasks-db.js';
 import type { CrmClient } from '../crm/crm-client.js';
 import type { TaskRow, tasks } from '../db/schema.js';

@@ -1,4 +1,4 @@
-/** Time as CRM's rules see it: "today" is the agency's local date (domain.md §0). */
+/** Time as business rules see it: "today" is the agency's local date (domain.md §0). */
 export interface Clock {
   now(): Date;
   /** `YYYY-MM-DD` in the agency's time zone. */
@@ -10,7 +10,7 @@ export function systemClock(timeZone: string, now: () => Date = () => new Date()
   return { now, today: () => format.format(now()) };
 }
 
-/** A calendar date moved by whole days. */
+/** A calendar date (`YYYY-MM-DD`) moved by whole days. */
 export function addDays(isoDate: string, days: number): string {
   const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);

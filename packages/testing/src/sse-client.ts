@@ -63,6 +63,13 @@ export class SseClient {
     return this.frames.filter((frame) => frame.event !== undefined);
   }
 
+  /** The `data` of the frames of one event, parsed, each with its frame's id as `_id`. */
+  dataOf(event: string): Array<Record<string, unknown> & { _id?: string }> {
+    return this.frames
+      .filter((frame) => frame.event === event)
+      .map((frame) => ({ ...(JSON.parse(frame.data ?? '{}') as Record<string, unknown>), _id: frame.id }));
+  }
+
   /** Waits until `predicate` holds for the frames received so far. */
   async waitFor(predicate: (frames: SseFrame[]) => boolean, timeoutMs = 10_000): Promise<SseFrame[]> {
     const deadline = Date.now() + timeoutMs;
