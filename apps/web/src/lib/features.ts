@@ -14,10 +14,10 @@ export interface Section {
  * shipped; until then it stays hidden rather than leading to an empty page.
  */
 export const FEATURES: Readonly<Record<SectionKey, boolean>> = {
-  deals: false,
-  clients: false,
-  tasks: false,
-  payments: false,
+  deals: true,
+  clients: true,
+  tasks: true,
+  payments: true,
   reports: false,
   admin: true,
 };

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
+import { useDealsLiveUpdates } from '@/features/deals/use-deals-live-updates';
 import { isApiError } from '@/lib/api';
 import { availableSections } from '@/lib/features';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
@@ -32,6 +33,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const toggleNavbar = useUiStore((state) => state.toggleNavbar);
   const closeNavbar = useUiStore((state) => state.closeNavbar);
   useSessionKeeper();
+  useDealsLiveUpdates();
 
   if (!me.data) {
     if (me.isError && !isSessionLost(me.error)) {

@@ -1,0 +1,132 @@
+'use client';
+
+import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
+import { type FormEvent, useState } from 'react';
+import { useCreateDeal } from '@/lib/queries/deals.queries';
+import { addDaysIso, todayIso, useClientNames } from './deal-shared';
+import { useFormErrors } from './form-helpers';
+
+/** Opens a deal for a client: title, description and the first review date. */
+export function DealCreateDialog({
+  opened,
+  onClose,
+  clientId: fixedClientId,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  /** Opened from a client card: the client is given. */
+  clientId?: string;
+}) {
+  const t = useTranslations('deals.create');
+  const tv = useTranslations('validation');
+  const tc = useTranslations('common');
+  const narrow = useMediaQuery('(max-width: 36em)');
+  const router = useRouter();
+  const clients = useClientNames();
+  const create = useCreateDeal();
+  const form = useFormErrors();
+  const [clientId, setClientId] = useState<string | null>(fixedClientId ?? null);
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [nextReviewAt, setNextReviewAt] = useState(() => addDaysIso(todayIso(), 7));
+
+  const reset = () => {
+    setClientId(fixedClientId ?? null);
+    setTitle('');
+    setDescription('');
+    setNextReviewAt(addDaysIso(todayIso(), 7));
+    form.clear();
+    create.reset();
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    form.clear();
+    if (!clientId) {
+      form.setErrors({ clientId: tv('required') });
+      return;
+    }
+    create.mutate(
+      { clientId, title, description: description.trim() === '' ? null : description, nextReviewAt },
+      {
+        onSuccess: (deal) => {
+          notifications.show({ color: 'green', message: t('created', { title: deal.title }) });
+          onClose();
+          router.push(`/deals/${deal.id}`);
+        },
+        onError: form.show,
+      },
+    );
+  };
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      onExitTransitionEnd={reset}
+      title={t('title')}
+      fullScreen={narrow}
+      size="lg"
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          {form.formError && (
+            <Alert color="red" role="alert" variant="light">
+              {form.formError}
+            </Alert>
+          )}
+          <Select
+            label={t('client')}
+            placeholder={t('clientPlaceholder')}
+            data={clients.options}
+            value={clientId}
+            onChange={setClientId}
+            searchable
+            withAsterisk
+            disabled={Boolean(fixedClientId)}
+            nothingFoundMessage={t('noClients')}
+            error={form.errors.clientId}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <TextInput
+            label={t('dealTitle')}
+            withAsterisk
+            value={title}
+            onChange={(event) => setTitle(event.currentTarget.value)}
+            error={form.errors.title}
+            data-autofocus
+          />
+          <Textarea
+            label={t('description')}
+            autosize
+            minRows={2}
+            maxRows={6}
+            value={description}
+            onChange={(event) => setDescription(event.currentTarget.value)}
+            error={form.errors.description}
+          />
+          <TextInput
+            type="date"
+            label={t('nextReviewAt')}
+            withAsterisk
+            value={nextReviewAt}
+            onChange={(event) => setNextReviewAt(event.currentTarget.value)}
+            error={form.errors.nextReviewAt}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {tc('cancel')}
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              {t('submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
