@@ -1,13 +1,13 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Select, SimpleGrid, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { CLIENT_STATUSES, CLIENT_TYPES, type Client, type ClientStatus, type ClientType } from '@polis/contracts';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
-import { useFormErrors } from '@/features/deals/form-helpers';
+import { FormModal } from '@/components/form-modal';
+import { useCrmFormErrors } from '@/features/deals/form-helpers';
 import { useCreateClient, useUpdateClient } from '@/lib/queries/clients.queries';
 
 function orNull(value: string): string | null {
@@ -26,12 +26,10 @@ export function ClientFormDialog({
 }) {
   const t = useTranslations('clients.form');
   const tl = useTranslations('clients');
-  const tc = useTranslations('common');
-  const narrow = useMediaQuery('(max-width: 36em)');
   const router = useRouter();
   const create = useCreateClient();
   const update = useUpdateClient(client?.id ?? '');
-  const form = useFormErrors();
+  const form = useCrmFormErrors();
   const [name, setName] = useState(client?.name ?? '');
   const [email, setEmail] = useState(client?.email ?? '');
   const [phone, setPhone] = useState(client?.phone ?? '');
@@ -66,70 +64,56 @@ export function ClientFormDialog({
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
-      onExitTransitionEnd={reset}
+      onExited={reset}
       title={client ? t('editTitle') : t('createTitle')}
-      fullScreen={narrow}
+      onSubmit={submit}
+      formError={form.formError}
+      submitLabel={client ? t('save') : t('create')}
+      pending={create.isPending || update.isPending}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {form.formError && (
-            <Alert color="red" role="alert" variant="light">
-              {form.formError}
-            </Alert>
-          )}
-          <TextInput
-            label={t('name')}
-            withAsterisk
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={form.errors.name}
-            data-autofocus
-          />
-          <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput
-              label={t('email')}
-              type="email"
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              error={form.errors.email}
-            />
-            <TextInput
-              label={t('phone')}
-              type="tel"
-              value={phone}
-              onChange={(event) => setPhone(event.currentTarget.value)}
-              error={form.errors.phone}
-            />
-            <Select
-              label={t('type')}
-              data={CLIENT_TYPES.map((value) => ({ value, label: tl(`types.${value}`) }))}
-              value={type}
-              onChange={(value) => setType((value as ClientType | null) ?? 'individual')}
-              allowDeselect={false}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Select
-              label={t('status')}
-              data={CLIENT_STATUSES.map((value) => ({ value, label: tl(`statuses.${value}`) }))}
-              value={status}
-              onChange={(value) => setStatus((value as ClientStatus | null) ?? 'active')}
-              allowDeselect={false}
-              comboboxProps={{ withinPortal: true }}
-            />
-          </SimpleGrid>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tc('cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending || update.isPending}>
-              {client ? t('save') : t('create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('name')}
+        withAsterisk
+        value={name}
+        onChange={(event) => setName(event.currentTarget.value)}
+        error={form.errors.name}
+        data-autofocus
+      />
+      <SimpleGrid cols={{ base: 1, xs: 2 }}>
+        <TextInput
+          label={t('email')}
+          type="email"
+          value={email}
+          onChange={(event) => setEmail(event.currentTarget.value)}
+          error={form.errors.email}
+        />
+        <TextInput
+          label={t('phone')}
+          type="tel"
+          value={phone}
+          onChange={(event) => setPhone(event.currentTarget.value)}
+          error={form.errors.phone}
+        />
+        <Select
+          label={t('type')}
+          data={CLIENT_TYPES.map((value) => ({ value, label: tl(`types.${value}`) }))}
+          value={type}
+          onChange={(value) => setType((value as ClientType | null) ?? 'individual')}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <Select
+          label={t('status')}
+          data={CLIENT_STATUSES.map((value) => ({ value, label: tl(`statuses.${value}`) }))}
+          value={status}
+          onChange={(value) => setStatus((value as ClientStatus | null) ?? 'active')}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+        />
+      </SimpleGrid>
+    </FormModal>
   );
 }

@@ -1,24 +1,12 @@
 'use client';
 
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { CLIENT_STATUSES, type ClientStatus } from '@polis/contracts';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { usePeople } from '@/features/deals/deal-shared';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useClients } from '@/lib/queries/clients.queries';
@@ -78,14 +66,12 @@ export function ClientsScreen() {
         {clients.isFetching && <Loader size="sm" aria-label={tc('loading')} />}
       </Group>
       {clients.isError && (
-        <Alert color="red" variant="light" role="alert" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(clients.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => clients.refetch()}>
-              {tc('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(clients.error)}
+          retryLabel={tc('retry')}
+          onRetry={() => clients.refetch()}
+        />
       )}
       {clients.isPending && !clients.isError && <Loader aria-label={tc('loading')} />}
       {clients.data && items.length === 0 && (

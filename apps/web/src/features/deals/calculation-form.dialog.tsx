@@ -1,14 +1,14 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Select, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
+import { FormModal } from '@/components/form-modal';
 import { useMe } from '@/lib/queries';
 import { useCreateCalculation } from '@/lib/queries/calculations.queries';
 import { todayIso, usePeople } from './deal-shared';
-import { useFormErrors } from './form-helpers';
+import { useCrmFormErrors } from './form-helpers';
 import { normalizeMoneyInput } from './money';
 
 function optional(value: string): string | null {
@@ -26,12 +26,10 @@ export function CalculationFormDialog({
   onClose: () => void;
 }) {
   const t = useTranslations('calculations.form');
-  const tc = useTranslations('common');
-  const narrow = useMediaQuery('(max-width: 36em)');
   const me = useMe();
   const people = usePeople();
   const create = useCreateCalculation(dealId);
-  const form = useFormErrors();
+  const form = useCrmFormErrors();
   const [insuranceCompany, setInsuranceCompany] = useState('');
   const [programName, setProgramName] = useState('');
   const [premiumAmount, setPremiumAmount] = useState('');
@@ -90,111 +88,97 @@ export function CalculationFormDialog({
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
-      onExitTransitionEnd={reset}
+      onExited={reset}
       title={t('title')}
-      fullScreen={narrow}
       size="lg"
+      onSubmit={submit}
+      formError={form.formError}
+      submitLabel={t('submit')}
+      pending={create.isPending}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {form.formError && (
-            <Alert color="red" role="alert" variant="light">
-              {form.formError}
-            </Alert>
-          )}
-          <TextInput
-            label={t('insuranceCompany')}
-            withAsterisk
-            value={insuranceCompany}
-            onChange={(event) => setInsuranceCompany(event.currentTarget.value)}
-            error={form.errors.insuranceCompany}
-            data-autofocus
-          />
-          <TextInput
-            label={t('programName')}
-            value={programName}
-            onChange={(event) => setProgramName(event.currentTarget.value)}
-            error={form.errors.programName}
-          />
-          <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput
-              label={t('premiumAmount')}
-              inputMode="decimal"
-              placeholder="150000.00"
-              value={premiumAmount}
-              onChange={(event) => setPremiumAmount(event.currentTarget.value)}
-              error={form.errors.premiumAmount}
-            />
-            <TextInput
-              label={t('coverageSum')}
-              inputMode="decimal"
-              value={coverageSum}
-              onChange={(event) => setCoverageSum(event.currentTarget.value)}
-              error={form.errors.coverageSum}
-            />
-            <TextInput
-              type="date"
-              label={t('calculationDate')}
-              withAsterisk
-              value={calculationDate}
-              onChange={(event) => setCalculationDate(event.currentTarget.value)}
-              error={form.errors.calculationDate}
-            />
-            <Select
-              label={t('owner')}
-              placeholder={t('ownerDefault')}
-              data={people.options}
-              value={ownerId}
-              onChange={setOwnerId}
-              searchable
-              clearable
-              error={form.errors.ownerId}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <TextInput
-              type="date"
-              label={t('validFrom')}
-              value={validFrom}
-              onChange={(event) => setValidFrom(event.currentTarget.value)}
-            />
-            <TextInput
-              type="date"
-              label={t('validTo')}
-              value={validTo}
-              onChange={(event) => setValidTo(event.currentTarget.value)}
-              error={form.errors.validityPeriod}
-            />
-          </SimpleGrid>
-          <Textarea
-            label={t('files')}
-            description={t('filesHint')}
-            autosize
-            minRows={2}
-            value={files}
-            onChange={(event) => setFiles(event.currentTarget.value)}
-            error={form.errors.files}
-          />
-          <Textarea
-            label={t('comments')}
-            autosize
-            minRows={2}
-            value={comments}
-            onChange={(event) => setComments(event.currentTarget.value)}
-            error={form.errors.comments}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tc('cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('insuranceCompany')}
+        withAsterisk
+        value={insuranceCompany}
+        onChange={(event) => setInsuranceCompany(event.currentTarget.value)}
+        error={form.errors.insuranceCompany}
+        data-autofocus
+      />
+      <TextInput
+        label={t('programName')}
+        value={programName}
+        onChange={(event) => setProgramName(event.currentTarget.value)}
+        error={form.errors.programName}
+      />
+      <SimpleGrid cols={{ base: 1, xs: 2 }}>
+        <TextInput
+          label={t('premiumAmount')}
+          inputMode="decimal"
+          placeholder="150000.00"
+          value={premiumAmount}
+          onChange={(event) => setPremiumAmount(event.currentTarget.value)}
+          error={form.errors.premiumAmount}
+        />
+        <TextInput
+          label={t('coverageSum')}
+          inputMode="decimal"
+          value={coverageSum}
+          onChange={(event) => setCoverageSum(event.currentTarget.value)}
+          error={form.errors.coverageSum}
+        />
+        <TextInput
+          type="date"
+          label={t('calculationDate')}
+          withAsterisk
+          value={calculationDate}
+          onChange={(event) => setCalculationDate(event.currentTarget.value)}
+          error={form.errors.calculationDate}
+        />
+        <Select
+          label={t('owner')}
+          placeholder={t('ownerDefault')}
+          data={people.options}
+          value={ownerId}
+          onChange={setOwnerId}
+          searchable
+          clearable
+          error={form.errors.ownerId}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <TextInput
+          type="date"
+          label={t('validFrom')}
+          value={validFrom}
+          onChange={(event) => setValidFrom(event.currentTarget.value)}
+        />
+        <TextInput
+          type="date"
+          label={t('validTo')}
+          value={validTo}
+          onChange={(event) => setValidTo(event.currentTarget.value)}
+          error={form.errors.validityPeriod}
+        />
+      </SimpleGrid>
+      <Textarea
+        label={t('files')}
+        description={t('filesHint')}
+        autosize
+        minRows={2}
+        value={files}
+        onChange={(event) => setFiles(event.currentTarget.value)}
+        error={form.errors.files}
+      />
+      <Textarea
+        label={t('comments')}
+        autosize
+        minRows={2}
+        value={comments}
+        onChange={(event) => setComments(event.currentTarget.value)}
+        error={form.errors.comments}
+      />
+    </FormModal>
   );
 }

@@ -1,14 +1,14 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Select, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
+import { FormModal } from '@/components/form-modal';
 import { useCreateDeal } from '@/lib/queries/deals.queries';
 import { addDaysIso, todayIso, useClientNames } from './deal-shared';
-import { useFormErrors } from './form-helpers';
+import { useCrmFormErrors } from './form-helpers';
 
 /** Opens a deal for a client: title, description and the first review date. */
 export function DealCreateDialog({
@@ -23,12 +23,10 @@ export function DealCreateDialog({
 }) {
   const t = useTranslations('deals.create');
   const tv = useTranslations('validation');
-  const tc = useTranslations('common');
-  const narrow = useMediaQuery('(max-width: 36em)');
   const router = useRouter();
   const clients = useClientNames();
   const create = useCreateDeal();
-  const form = useFormErrors();
+  const form = useCrmFormErrors();
   const [clientId, setClientId] = useState<string | null>(fixedClientId ?? null);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -64,69 +62,56 @@ export function DealCreateDialog({
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
-      onExitTransitionEnd={reset}
+      onExited={reset}
       title={t('title')}
-      fullScreen={narrow}
       size="lg"
+      onSubmit={submit}
+      formError={form.formError}
+      submitLabel={t('submit')}
+      pending={create.isPending}
+      gap="md"
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {form.formError && (
-            <Alert color="red" role="alert" variant="light">
-              {form.formError}
-            </Alert>
-          )}
-          <Select
-            label={t('client')}
-            placeholder={t('clientPlaceholder')}
-            data={clients.options}
-            value={clientId}
-            onChange={setClientId}
-            searchable
-            withAsterisk
-            disabled={Boolean(fixedClientId)}
-            nothingFoundMessage={t('noClients')}
-            error={form.errors.clientId}
-            comboboxProps={{ withinPortal: true }}
-          />
-          <TextInput
-            label={t('dealTitle')}
-            withAsterisk
-            value={title}
-            onChange={(event) => setTitle(event.currentTarget.value)}
-            error={form.errors.title}
-            data-autofocus
-          />
-          <Textarea
-            label={t('description')}
-            autosize
-            minRows={2}
-            maxRows={6}
-            value={description}
-            onChange={(event) => setDescription(event.currentTarget.value)}
-            error={form.errors.description}
-          />
-          <TextInput
-            type="date"
-            label={t('nextReviewAt')}
-            withAsterisk
-            value={nextReviewAt}
-            onChange={(event) => setNextReviewAt(event.currentTarget.value)}
-            error={form.errors.nextReviewAt}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tc('cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Select
+        label={t('client')}
+        placeholder={t('clientPlaceholder')}
+        data={clients.options}
+        value={clientId}
+        onChange={setClientId}
+        searchable
+        withAsterisk
+        disabled={Boolean(fixedClientId)}
+        nothingFoundMessage={t('noClients')}
+        error={form.errors.clientId}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <TextInput
+        label={t('dealTitle')}
+        withAsterisk
+        value={title}
+        onChange={(event) => setTitle(event.currentTarget.value)}
+        error={form.errors.title}
+        data-autofocus
+      />
+      <Textarea
+        label={t('description')}
+        autosize
+        minRows={2}
+        maxRows={6}
+        value={description}
+        onChange={(event) => setDescription(event.currentTarget.value)}
+        error={form.errors.description}
+      />
+      <TextInput
+        type="date"
+        label={t('nextReviewAt')}
+        withAsterisk
+        value={nextReviewAt}
+        onChange={(event) => setNextReviewAt(event.currentTarget.value)}
+        error={form.errors.nextReviewAt}
+      />
+    </FormModal>
   );
 }

@@ -8,7 +8,7 @@ import type { AppLocale } from '@/lib/i18n/locales';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useAppendJournal, useJournal } from '@/lib/queries/deals.queries';
 import { usePeople } from './deal-shared';
-import { useFormErrors } from './form-helpers';
+import { useCrmFormErrors } from './form-helpers';
 
 /** The deal journal: read the entries (oldest first) and append a new one. */
 export function DealJournalPanel({ dealId }: { dealId: string }) {
@@ -19,7 +19,7 @@ export function DealJournalPanel({ dealId }: { dealId: string }) {
   const people = usePeople();
   const journal = useJournal(dealId);
   const append = useAppendJournal(dealId);
-  const form = useFormErrors();
+  const form = useCrmFormErrors();
   const [body, setBody] = useState('');
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

@@ -18,6 +18,7 @@ import { notifications } from '@mantine/notifications';
 import { DEAL_PERIODS, DEAL_STATUSES, type Deal, type DealStage, NO_MANAGER, type StageMetric } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useMe } from '@/lib/queries';
 import { type DealFilters, useAllDeals, useMoveDealStage, useStageMetrics } from '@/lib/queries/deals.queries';
@@ -218,14 +219,12 @@ export function DealsScreen() {
       </Group>
 
       {deals.isError && (
-        <Alert color="red" role="alert" variant="light" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(deals.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => deals.refetch()}>
-              {tc('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(deals.error)}
+          retryLabel={tc('retry')}
+          onRetry={() => deals.refetch()}
+        />
       )}
       {deals.isPending && !deals.isError && <Loader aria-label={tc('loading')} />}
       {deals.data?.truncated && (

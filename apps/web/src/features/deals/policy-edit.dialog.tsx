@@ -1,12 +1,12 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Select, SimpleGrid, TextInput } from '@mantine/core';
 import { POLICY_CLOSED_REASONS, POLICY_STATUSES, type Policy, type PolicyStatus } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
+import { FormModal } from '@/components/form-modal';
 import { useUpdatePolicy } from '@/lib/queries/policies.queries';
-import { useFormErrors } from './form-helpers';
+import { useCrmFormErrors } from './form-helpers';
 import { normalizeMoneyInput } from './money';
 
 /** Edits a policy's premium, period and status (closing needs a reason). */
@@ -21,10 +21,8 @@ export function PolicyEditDialog({
 }) {
   const t = useTranslations('policies.edit');
   const tp = useTranslations('policies');
-  const tc = useTranslations('common');
-  const narrow = useMediaQuery('(max-width: 36em)');
   const update = useUpdatePolicy();
-  const form = useFormErrors({ closed_reason_required: 'closedReason', policy_dates_required: 'effectiveFrom' });
+  const form = useCrmFormErrors({ closed_reason_required: 'closedReason', policy_dates_required: 'effectiveFrom' });
   const [premium, setPremium] = useState(policy.premium ?? '');
   const [commissionRate, setCommissionRate] = useState(policy.commissionRate ?? '');
   const [effectiveFrom, setEffectiveFrom] = useState(policy.effectiveFrom ?? '');
@@ -69,82 +67,68 @@ export function PolicyEditDialog({
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
-      onExitTransitionEnd={reset}
+      onExited={reset}
       title={t('title', { number: policy.policyNumber })}
-      fullScreen={narrow}
+      onSubmit={submit}
+      formError={form.formError}
+      submitLabel={t('submit')}
+      pending={update.isPending}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {form.formError && (
-            <Alert color="red" role="alert" variant="light">
-              {form.formError}
-            </Alert>
-          )}
-          <TextInput
-            label={t('premium')}
-            inputMode="decimal"
-            value={premium}
-            onChange={(event) => setPremium(event.currentTarget.value)}
-            error={form.errors.premium}
-            data-autofocus
-          />
-          <TextInput
-            label={t('commissionRate')}
-            inputMode="decimal"
-            placeholder="12.50"
-            value={commissionRate}
-            onChange={(event) => setCommissionRate(event.currentTarget.value)}
-            error={form.errors.commissionRate}
-          />
-          <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput
-              type="date"
-              label={t('effectiveFrom')}
-              value={effectiveFrom}
-              onChange={(event) => setEffectiveFrom(event.currentTarget.value)}
-              error={form.errors.effectiveFrom}
-            />
-            <TextInput
-              type="date"
-              label={t('effectiveTo')}
-              value={effectiveTo}
-              onChange={(event) => setEffectiveTo(event.currentTarget.value)}
-              error={form.errors.effectiveTo}
-            />
-          </SimpleGrid>
-          <Select
-            label={t('status')}
-            data={POLICY_STATUSES.map((value) => ({ value, label: tp(`statuses.${value}`) }))}
-            value={status}
-            onChange={(value) => setStatus((value as PolicyStatus | null) ?? policy.status)}
-            allowDeselect={false}
-            error={form.errors.status}
-            comboboxProps={{ withinPortal: true }}
-          />
-          {status === 'closed' && status !== policy.status && (
-            <Select
-              label={t('closedReason')}
-              withAsterisk
-              data={POLICY_CLOSED_REASONS.map((value) => ({ value, label: tp(`closedReasons.${value}`) }))}
-              value={closedReason}
-              onChange={setClosedReason}
-              error={form.errors.closedReason}
-              comboboxProps={{ withinPortal: true }}
-            />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tc('cancel')}
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              {t('submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('premium')}
+        inputMode="decimal"
+        value={premium}
+        onChange={(event) => setPremium(event.currentTarget.value)}
+        error={form.errors.premium}
+        data-autofocus
+      />
+      <TextInput
+        label={t('commissionRate')}
+        inputMode="decimal"
+        placeholder="12.50"
+        value={commissionRate}
+        onChange={(event) => setCommissionRate(event.currentTarget.value)}
+        error={form.errors.commissionRate}
+      />
+      <SimpleGrid cols={{ base: 1, xs: 2 }}>
+        <TextInput
+          type="date"
+          label={t('effectiveFrom')}
+          value={effectiveFrom}
+          onChange={(event) => setEffectiveFrom(event.currentTarget.value)}
+          error={form.errors.effectiveFrom}
+        />
+        <TextInput
+          type="date"
+          label={t('effectiveTo')}
+          value={effectiveTo}
+          onChange={(event) => setEffectiveTo(event.currentTarget.value)}
+          error={form.errors.effectiveTo}
+        />
+      </SimpleGrid>
+      <Select
+        label={t('status')}
+        data={POLICY_STATUSES.map((value) => ({ value, label: tp(`statuses.${value}`) }))}
+        value={status}
+        onChange={(value) => setStatus((value as PolicyStatus | null) ?? policy.status)}
+        allowDeselect={false}
+        error={form.errors.status}
+        comboboxProps={{ withinPortal: true }}
+      />
+      {status === 'closed' && status !== policy.status && (
+        <Select
+          label={t('closedReason')}
+          withAsterisk
+          data={POLICY_CLOSED_REASONS.map((value) => ({ value, label: tp(`closedReasons.${value}`) }))}
+          value={closedReason}
+          onChange={setClosedReason}
+          error={form.errors.closedReason}
+          comboboxProps={{ withinPortal: true }}
+        />
+      )}
+    </FormModal>
   );
 }

@@ -2,7 +2,6 @@
 
 import {
   ActionIcon,
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -27,6 +26,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm.dialog';
+import { LoadError } from '@/components/load-error';
 import { isApiError, useApiClient } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
@@ -250,14 +250,12 @@ export function DocumentsPanel({ ownerType, ownerId, put, hash }: DocumentsPanel
 
       {documents.isPending && <Loader size="sm" aria-label={t('loading')} />}
       {documents.isError && (
-        <Alert color="red" variant="light" role="alert" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(documents.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => documents.refetch()}>
-              {t('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(documents.error)}
+          retryLabel={t('retry')}
+          onRetry={() => documents.refetch()}
+        />
       )}
       {documents.data && items.length === 0 && (
         <Text size="sm" c="dimmed">

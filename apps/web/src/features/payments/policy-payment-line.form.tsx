@@ -13,7 +13,7 @@ import {
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
 import { todayIso } from '@/features/deals/deal-shared';
-import { useFormErrors } from '@/features/deals/form-helpers';
+import { useCrmFormErrors } from '@/features/deals/form-helpers';
 import { normalizeMoneyInput, sumAmounts } from '@/features/deals/money';
 import { formatMoney } from '@/lib/format';
 import { type PolicyRef, useAddPaymentLine } from '@/lib/queries/payments.queries';
@@ -44,7 +44,7 @@ export function PaymentLineForm({
   const t = useTranslations('dealPayments.line');
   const tc = useTranslations('common');
   const add = useAddPaymentLine(policy);
-  const form = useFormErrors({ currency_mismatch: 'amount', amount_out_of_range: 'amount' });
+  const form = useCrmFormErrors({ currency_mismatch: 'amount', amount_out_of_range: 'amount' });
   const [amount, setAmount] = useState('');
   const [category, setCategory] = useState<string | null>(LINE_CATEGORIES[direction][0]);
   const [postedAt, setPostedAt] = useState(todayIso);

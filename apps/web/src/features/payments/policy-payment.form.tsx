@@ -3,7 +3,7 @@
 import { Alert, Button, Group, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
-import { useFormErrors } from '@/features/deals/form-helpers';
+import { useCrmFormErrors } from '@/features/deals/form-helpers';
 import { normalizeMoneyInput } from '@/features/deals/money';
 import { type PolicyRef, useCreatePayment } from '@/lib/queries/payments.queries';
 
@@ -12,7 +12,7 @@ export function PaymentForm({ policy, onDone }: { policy: PolicyRef; onDone: () 
   const t = useTranslations('dealPayments.payment');
   const tc = useTranslations('common');
   const create = useCreatePayment(policy);
-  const form = useFormErrors({ unsupported_currency: 'plannedAmount', amount_out_of_range: 'plannedAmount' });
+  const form = useCrmFormErrors({ unsupported_currency: 'plannedAmount', amount_out_of_range: 'plannedAmount' });
   const [plannedAmount, setPlannedAmount] = useState('');
   const [plannedDate, setPlannedDate] = useState('');
   const [comment, setComment] = useState('');

@@ -4,7 +4,7 @@ import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, Table, Text, Text
 import { useLocale, useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
 import { todayIso } from '@/features/deals/deal-shared';
-import { useFormErrors } from '@/features/deals/form-helpers';
+import { useCrmFormErrors } from '@/features/deals/form-helpers';
 import { formatDate, formatMoney } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
 import { type PolicyRef, useSchedulePayments } from '@/lib/queries/payments.queries';
@@ -24,7 +24,7 @@ export function ScheduleForm({
   const tc = useTranslations('common');
   const locale = useLocale() as AppLocale;
   const schedule = useSchedulePayments(policy);
-  const form = useFormErrors({ premium_required: 'count' });
+  const form = useCrmFormErrors({ premium_required: 'count' });
   const [count, setCount] = useState<number | string>(4);
   const [firstDate, setFirstDate] = useState(todayIso);
   const [intervalMonths, setIntervalMonths] = useState<number | string>(3);

@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useLocale, useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { formatDateTime } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
@@ -48,14 +49,12 @@ export function DealTasksPanel({ dealId }: DealTasksPanelProps) {
       </Group>
       {tasks.isPending && <Loader size="sm" aria-label={t('loading')} />}
       {tasks.isError && (
-        <Alert color="red" variant="light" role="alert" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(tasks.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => tasks.refetch()}>
-              {t('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(tasks.error)}
+          retryLabel={t('retry')}
+          onRetry={() => tasks.refetch()}
+        />
       )}
       {tasks.data && items.length === 0 && (
         <Text size="sm" c="dimmed">

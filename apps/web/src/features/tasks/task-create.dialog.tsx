@@ -1,12 +1,13 @@
 'use client';
 
-import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Group, Select, Textarea, TextInput } from '@mantine/core';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
+import { FormModal } from '@/components/form-modal';
 import { isApiError } from '@/lib/api';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useCreateTask, useDirectory } from '@/lib/queries/tasks.queries';
+import { useFormErrors } from '@/lib/use-form-errors';
 import { DealPicker } from './deal.picker';
 import { localInputToIso, TASK_PRIORITIES, type Task, type TaskPriority } from './task.model';
 
@@ -30,10 +31,8 @@ const KNOWN_CODES: Record<string, { field: string; message: 'dealNotFound' | 'as
 /** Sets a task for an executor: subject, description, assignee, priority, due date, deal. */
 export function TaskCreateDialog({ opened, onClose, dealId, defaultSubject = '', onCreated }: TaskCreateDialogProps) {
   const t = useTranslations();
-  const narrow = useMediaQuery('(max-width: 36em)');
   const create = useCreateTask();
   const directory = useDirectory();
-  const { describe, fieldErrors } = useErrorMessages();
   const [subject, setSubject] = useState(defaultSubject);
   const [description, setDescription] = useState('');
   const [assigneeId, setAssigneeId] = useState<string | null>(null);
@@ -41,8 +40,25 @@ export function TaskCreateDialog({ opened, onClose, dealId, defaultSubject = '',
   const [due, setDue] = useState('');
   const [scheduledFor, setScheduledFor] = useState('');
   const [pickedDealId, setPickedDealId] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { describe, fieldErrors } = useErrorMessages();
+  const form = useFormErrors({
+    describe: (error) => {
+      const known = isApiError(error) ? KNOWN_CODES[error.code] : undefined;
+      return known ? t(`tasks.errors.${known.message}`) : describe(error);
+    },
+    // A fixed deal has no field on the form: its error goes on top.
+    fieldOf: Object.fromEntries(
+      Object.entries(KNOWN_CODES)
+        .filter(([, known]) => !(known.field === 'dealId' && dealId))
+        .map(([code, known]) => [code, known.field]),
+    ),
+    fields: (error) => {
+      if (!isApiError(error) || error.code !== 'validation_error') return {};
+      const fields = renameFields(fieldErrors(error));
+      if (fields.assigneeId && !assigneeId) fields.assigneeId = t('validation.required');
+      return fields;
+    },
+  });
 
   const clear = () => {
     setSubject(defaultSubject);
@@ -52,8 +68,7 @@ export function TaskCreateDialog({ opened, onClose, dealId, defaultSubject = '',
     setDue('');
     setScheduledFor('');
     setPickedDealId(null);
-    setErrors({});
-    setFormError(null);
+    form.clear();
     create.reset();
   };
 
@@ -64,8 +79,7 @@ export function TaskCreateDialog({ opened, onClose, dealId, defaultSubject = '',
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setErrors({});
-    setFormError(null);
+    form.clear();
     const linkedDeal = dealId ?? pickedDealId ?? undefined;
     create.mutate(
       {
@@ -82,110 +96,85 @@ export function TaskCreateDialog({ opened, onClose, dealId, defaultSubject = '',
           onCreated?.(task);
           onClose();
         },
-        onError: (error) => {
-          const known = isApiError(error) ? KNOWN_CODES[error.code] : undefined;
-          if (known) {
-            // A fixed deal has no field on the form: its error goes on top.
-            if (known.field === 'dealId' && dealId) setFormError(t(`tasks.errors.${known.message}`));
-            else setErrors({ [known.field]: t(`tasks.errors.${known.message}`) });
-            return;
-          }
-          const fields = isApiError(error) && error.code === 'validation_error' ? renameFields(fieldErrors(error)) : {};
-          if (fields.assigneeId && !assigneeId) fields.assigneeId = t('validation.required');
-          if (Object.keys(fields).length > 0) setErrors(fields);
-          else setFormError(describe(error));
-        },
+        onError: form.show,
       },
     );
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
-      onExitTransitionEnd={clear}
+      onExited={clear}
       title={t('tasks.create.title')}
-      fullScreen={narrow}
       size="lg"
+      onSubmit={submit}
+      formError={form.formError}
+      submitLabel={t('tasks.create.submit')}
+      pending={create.isPending}
+      gap="md"
     >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {formError && (
-            <Alert color="red" role="alert" variant="light">
-              {formError}
-            </Alert>
-          )}
-          <TextInput
-            label={t('tasks.fields.subject')}
-            name="subject"
-            withAsterisk
-            value={subject}
-            onChange={(event) => setSubject(event.currentTarget.value)}
-            error={errors.subject}
-            data-autofocus
-          />
-          <Textarea
-            label={t('tasks.fields.description')}
-            name="description"
-            withAsterisk
-            autosize
-            minRows={3}
-            value={description}
-            onChange={(event) => setDescription(event.currentTarget.value)}
-            error={errors.description}
-          />
-          <Select
-            label={t('tasks.fields.assignee')}
-            placeholder={t('tasks.create.assigneePlaceholder')}
-            withAsterisk
-            searchable
-            data={people}
-            value={assigneeId}
-            onChange={setAssigneeId}
-            error={errors.assigneeId}
-            nothingFoundMessage={t('tasks.create.nobodyFound')}
-            comboboxProps={{ withinPortal: true }}
-          />
-          <Group grow align="flex-start" wrap="wrap">
-            <Select
-              label={t('tasks.fields.priority')}
-              data={TASK_PRIORITIES.map((value) => ({ value, label: t(`tasks.priority.${value}`) }))}
-              value={priority}
-              onChange={(value) => setPriority((value as TaskPriority | null) ?? 'normal')}
-              allowDeselect={false}
-              error={errors.priority}
-              comboboxProps={{ withinPortal: true }}
-              miw={160}
-            />
-            <TextInput
-              label={t('tasks.fields.due')}
-              type="datetime-local"
-              value={due}
-              onChange={(event) => setDue(event.currentTarget.value)}
-              error={errors.dueDate}
-              miw={200}
-            />
-          </Group>
-          <TextInput
-            label={t('tasks.fields.scheduledFor')}
-            description={t('tasks.create.scheduledForHint')}
-            type="datetime-local"
-            value={scheduledFor}
-            onChange={(event) => setScheduledFor(event.currentTarget.value)}
-            error={errors.scheduledFor}
-          />
-          {!dealId && <DealPicker value={pickedDealId} onChange={setPickedDealId} error={errors.dealId} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('tasks.create.submit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label={t('tasks.fields.subject')}
+        name="subject"
+        withAsterisk
+        value={subject}
+        onChange={(event) => setSubject(event.currentTarget.value)}
+        error={form.errors.subject}
+        data-autofocus
+      />
+      <Textarea
+        label={t('tasks.fields.description')}
+        name="description"
+        withAsterisk
+        autosize
+        minRows={3}
+        value={description}
+        onChange={(event) => setDescription(event.currentTarget.value)}
+        error={form.errors.description}
+      />
+      <Select
+        label={t('tasks.fields.assignee')}
+        placeholder={t('tasks.create.assigneePlaceholder')}
+        withAsterisk
+        searchable
+        data={people}
+        value={assigneeId}
+        onChange={setAssigneeId}
+        error={form.errors.assigneeId}
+        nothingFoundMessage={t('tasks.create.nobodyFound')}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Group grow align="flex-start" wrap="wrap">
+        <Select
+          label={t('tasks.fields.priority')}
+          data={TASK_PRIORITIES.map((value) => ({ value, label: t(`tasks.priority.${value}`) }))}
+          value={priority}
+          onChange={(value) => setPriority((value as TaskPriority | null) ?? 'normal')}
+          allowDeselect={false}
+          error={form.errors.priority}
+          comboboxProps={{ withinPortal: true }}
+          miw={160}
+        />
+        <TextInput
+          label={t('tasks.fields.due')}
+          type="datetime-local"
+          value={due}
+          onChange={(event) => setDue(event.currentTarget.value)}
+          error={form.errors.dueDate}
+          miw={200}
+        />
+      </Group>
+      <TextInput
+        label={t('tasks.fields.scheduledFor')}
+        description={t('tasks.create.scheduledForHint')}
+        type="datetime-local"
+        value={scheduledFor}
+        onChange={(event) => setScheduledFor(event.currentTarget.value)}
+        error={form.errors.scheduledFor}
+      />
+      {!dealId && <DealPicker value={pickedDealId} onChange={setPickedDealId} error={form.errors.dealId} />}
+    </FormModal>
   );
 }
 

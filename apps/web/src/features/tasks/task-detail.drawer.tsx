@@ -2,7 +2,6 @@
 
 import {
   ActionIcon,
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -22,6 +21,7 @@ import { notifications } from '@mantine/notifications';
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { isApiError } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
@@ -68,14 +68,12 @@ export function TaskDetailDrawer({ taskId, onClose }: TaskDetailDrawerProps) {
     >
       {task.isPending && taskId !== null && <Loader aria-label={t('loading')} />}
       {task.isError && (
-        <Alert color="red" variant="light" role="alert" title={t('detail.loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(task.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => task.refetch()}>
-              {t('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('detail.loadFailed')}
+          message={describe(task.error)}
+          retryLabel={t('retry')}
+          onRetry={() => task.refetch()}
+        />
       )}
       {task.data && (
         <Stack gap="md">

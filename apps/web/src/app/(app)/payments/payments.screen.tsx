@@ -1,9 +1,10 @@
 'use client';
 
-import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { PaymentsExportLinks } from '@/features/payments/payments-export.links';
 import { PaymentsImportDialog } from '@/features/payments/payments-import.dialog';
 import {
@@ -50,14 +51,12 @@ export function PaymentsScreen() {
       <PaymentsListFilters value={state} onChange={setState} />
 
       {payments.isError && (
-        <Alert color="red" role="alert" variant="light" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(payments.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => payments.refetch()}>
-              {t('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(payments.error)}
+          retryLabel={t('retry')}
+          onRetry={() => payments.refetch()}
+        />
       )}
       {payments.isPending && <Loader aria-label={t('loading')} />}
       {payments.data && items.length === 0 && (

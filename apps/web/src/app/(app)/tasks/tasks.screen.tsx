@@ -1,8 +1,9 @@
 'use client';
 
-import { Alert, Button, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Loader, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
+import { LoadError } from '@/components/load-error';
 import { TaskCreateDialog } from '@/features/tasks/task-create.dialog';
 import { TaskDetailDrawer } from '@/features/tasks/task-detail.drawer';
 import { TaskFeedCard } from '@/features/tasks/task-feed.card';
@@ -84,14 +85,12 @@ export function TasksScreen() {
       </Group>
 
       {tasks.isError && (
-        <Alert color="red" role="alert" variant="light" title={t('loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(tasks.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => tasks.refetch()}>
-              {t('retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('loadFailed')}
+          message={describe(tasks.error)}
+          retryLabel={t('retry')}
+          onRetry={() => tasks.refetch()}
+        />
       )}
       {tasks.isPending && !tasks.isError && <Loader aria-label={t('loading')} />}
 

@@ -1,14 +1,15 @@
 'use client';
 
-import { Alert, Button, Group, Modal, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
+import { Button, Group, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type InviteResponse, ROLES } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
+import { ModalForm, ResponsiveModal } from '@/components/form-modal';
 import { isApiError } from '@/lib/api';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useRoleLabel } from '@/lib/i18n/use-role-label';
 import { useInviteUser, useRoles } from '@/lib/queries';
+import { useFormErrors } from '@/lib/use-form-errors';
 import { ActivationLink } from './activation-link';
 
 /** Everyone holds ROLE_USER anyway; service tokens are not for people. */
@@ -29,15 +30,17 @@ interface Invited extends InviteResponse {
 /** Creates an invited user and shows the activation link to hand over. */
 export function InviteUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const t = useTranslations();
-  const narrow = useMediaQuery('(max-width: 36em)');
   const invite = useInviteUser();
   const roleOptions = useAssignableRoles();
   const { describe, fieldErrors } = useErrorMessages();
+  const form = useFormErrors({
+    describe: (error) => (isApiError(error) && error.code === 'user_exists' ? t('invite.userExists') : describe(error)),
+    fieldOf: { user_exists: 'email' },
+    fields: (error) => (isApiError(error) && error.code === 'validation_error' ? fieldErrors(error) : {}),
+  });
   const [email, setEmail] = useState('');
   const [fullName, setFullName] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [invited, setInvited] = useState<Invited | null>(null);
 
   // Cleared once the closing animation is over, so the dialog does not flash back to the empty form.
@@ -45,40 +48,29 @@ export function InviteUserDialog({ opened, onClose }: { opened: boolean; onClose
     setEmail('');
     setFullName('');
     setRoles([]);
-    setErrors({});
-    setFormError(null);
+    form.clear();
     setInvited(null);
     invite.reset();
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setErrors({});
-    setFormError(null);
+    form.clear();
     invite.mutate(
       { email, fullName, roles },
       {
         onSuccess: (response) => setInvited({ ...response, name: fullName.trim() || email.trim() }),
-        onError: (error) => {
-          if (isApiError(error) && error.code === 'user_exists') {
-            setErrors({ email: t('invite.userExists') });
-            return;
-          }
-          const fields = isApiError(error) && error.code === 'validation_error' ? fieldErrors(error) : {};
-          if (Object.keys(fields).length > 0) setErrors(fields);
-          else setFormError(describe(error));
-        },
+        onError: form.show,
       },
     );
   };
 
   return (
-    <Modal
+    <ResponsiveModal
       opened={opened}
       onClose={onClose}
       onExitTransitionEnd={clear}
       title={invited ? t('invite.sentTitle') : t('invite.title')}
-      fullScreen={narrow}
       size="lg"
     >
       {invited ? (
@@ -92,54 +84,46 @@ export function InviteUserDialog({ opened, onClose }: { opened: boolean; onClose
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
-          <Stack gap="md">
-            {formError && (
-              <Alert color="red" role="alert" variant="light">
-                {formError}
-              </Alert>
-            )}
-            <TextInput
-              label={t('invite.email')}
-              type="email"
-              name="email"
-              autoComplete="off"
-              withAsterisk
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              error={errors.email}
-              data-autofocus
-            />
-            <TextInput
-              label={t('invite.fullName')}
-              name="fullName"
-              autoComplete="off"
-              withAsterisk
-              value={fullName}
-              onChange={(event) => setFullName(event.currentTarget.value)}
-              error={errors.fullName}
-            />
-            <MultiSelect
-              label={t('invite.roles')}
-              description={t('invite.rolesHint')}
-              placeholder={t('invite.rolesPlaceholder')}
-              data={roleOptions}
-              value={roles}
-              onChange={setRoles}
-              error={errors.roles}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={invite.isPending}>
-                {t('invite.submit')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <ModalForm
+          onSubmit={submit}
+          onCancel={onClose}
+          formError={form.formError}
+          submitLabel={t('invite.submit')}
+          pending={invite.isPending}
+          gap="md"
+        >
+          <TextInput
+            label={t('invite.email')}
+            type="email"
+            name="email"
+            autoComplete="off"
+            withAsterisk
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={form.errors.email}
+            data-autofocus
+          />
+          <TextInput
+            label={t('invite.fullName')}
+            name="fullName"
+            autoComplete="off"
+            withAsterisk
+            value={fullName}
+            onChange={(event) => setFullName(event.currentTarget.value)}
+            error={form.errors.fullName}
+          />
+          <MultiSelect
+            label={t('invite.roles')}
+            description={t('invite.rolesHint')}
+            placeholder={t('invite.rolesPlaceholder')}
+            data={roleOptions}
+            value={roles}
+            onChange={setRoles}
+            error={form.errors.roles}
+            comboboxProps={{ withinPortal: true }}
+          />
+        </ModalForm>
       )}
-    </Modal>
+    </ResponsiveModal>
   );
 }

@@ -1,12 +1,13 @@
 'use client';
 
-import { Alert, Button, Group, Loader, Modal, Pagination, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Loader, Modal, Pagination, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { type InviteResponse, type User, type UsersQuery, userStatusSchema } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm.dialog';
+import { LoadError } from '@/components/load-error';
 import { isApiError } from '@/lib/api';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useRoleLabel } from '@/lib/i18n/use-role-label';
@@ -163,14 +164,12 @@ export function UsersAdminScreen() {
       </Group>
 
       {users.isError && (
-        <Alert color="red" role="alert" variant="light" title={t('users.loadFailed')}>
-          <Stack gap="xs" align="flex-start">
-            <Text size="sm">{describe(users.error)}</Text>
-            <Button size="xs" variant="light" onClick={() => users.refetch()}>
-              {t('common.retry')}
-            </Button>
-          </Stack>
-        </Alert>
+        <LoadError
+          title={t('users.loadFailed')}
+          message={describe(users.error)}
+          retryLabel={t('common.retry')}
+          onRetry={() => users.refetch()}
+        />
       )}
 
       {users.data && items.length === 0 && (
