@@ -3,20 +3,14 @@
 // disables it; the user's next request is refused.
 // Run against a running system: `npm run e2e` (see apps/web/README.md for the variables).
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { API_URL, ARTIFACTS, launchBrowser, scriptErrors, WEB_URL } from './support.mjs';
 
-const WEB_URL = (process.env.E2E_WEB_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
-const API_URL = (process.env.E2E_API_URL ?? 'http://localhost:8080/api/v1').replace(/\/+$/, '');
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? 'admin@crm.local';
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? '';
 // Set when the first sign-in demands a new password (a fresh `npm start`): reuse it afterwards as
 // E2E_ADMIN_PASSWORD against the same system.
 const ADMIN_NEW_PASSWORD = process.env.E2E_ADMIN_NEW_PASSWORD ?? `Админ-${Date.now().toString(36)}-secure`;
-const CHROMIUM_PATH = process.env.E2E_CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 const stamp = Date.now().toString(36);
 const invitee = {
@@ -26,29 +20,11 @@ const invitee = {
 };
 
 let browser;
-const pageErrors = [];
-
-function watch(page) {
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const pages = scriptErrors();
 
 before(async () => {
   assert.ok(ADMIN_PASSWORD, 'set E2E_ADMIN_PASSWORD to the main admin password of the running system');
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -57,9 +33,9 @@ after(async () => {
 
 test('an invited user activates the account and loses access once disabled', { timeout: 180_000 }, async (t) => {
   const adminContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 } });
-  const admin = watch(await adminContext.newPage());
+  const admin = pages.watch(await adminContext.newPage());
   const userContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
-  const user = watch(await userContext.newPage());
+  const user = pages.watch(await userContext.newPage());
   let activationUrl = '';
 
   await t.test('the admin signs in, sets a new password if asked, and is taken back to the users page', async () => {
@@ -165,7 +141,7 @@ test('an invited user activates the account and loses access once disabled', { t
   });
 
   await t.test('no page raised a script error', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pages.errors, []);
   });
 
   await adminContext.close();
