@@ -1,3 +1,4 @@
+export { CallerHttp, discard } from './caller-http.js';
 export { addDays, type Clock, systemClock } from './clock.js';
 export { ConfigError, type ConfigIssue, env, loadConfig, PLACEHOLDER_SECRETS, parseIsoDuration } from './config.js';
 export {

@@ -1,4 +1,4 @@
-import { outgoingContextHeaders, Unavailable } from '@polis/platform';
+import { CallerHttp, discard, Unavailable } from '@polis/platform';
 
 /**
  * The Documents service's public API, called with the caller's own token so Documents applies that
@@ -14,43 +14,28 @@ export interface DocumentsClient {
 }
 
 export class HttpDocumentsClient implements DocumentsClient {
-  private readonly baseUrl: () => string;
+  private readonly http: CallerHttp;
 
   /** `baseUrl` may be a function when the address is known only later (Documents started after CRM). */
-  constructor(
-    baseUrl: string | (() => string),
-    private readonly timeoutMs: number,
-  ) {
-    this.baseUrl = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
+  constructor(baseUrl: string | (() => string), timeoutMs: number) {
+    this.http = new CallerHttp('Documents', baseUrl, timeoutMs);
   }
 
   async isVisible(token: string, documentId: string): Promise<boolean> {
-    let response: Response;
-    try {
-      response = await fetch(
-        `${this.baseUrl().replace(/\/+$/, '')}/api/v1/documents/${encodeURIComponent(documentId)}`,
-        {
-          method: 'GET',
-          headers: { ...outgoingContextHeaders(), authorization: `Bearer ${token}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(this.timeoutMs),
-        },
-      );
-    } catch {
-      throw new Unavailable('Documents is unreachable; try again shortly.', 'upstream_unavailable');
-    }
+    const response = await this.http.send(token, 'GET', `/api/v1/documents/${encodeURIComponent(documentId)}`);
     if (response.status === 404 || response.status === 400) {
-      await response.arrayBuffer().catch(() => undefined);
+      await discard(response);
       return false;
     }
     if (response.status === 409) {
       // interfaces.md §1.4 allows 409 `already_deleted` for a deleted document: gone, as for a 404.
       const problem = (await response.json().catch(() => null)) as { code?: unknown } | null;
       if (problem?.code === 'already_deleted') return false;
-      throw new Unavailable('Documents answered 409; try again shortly.', 'upstream_unavailable');
+      throw this.http.refused(409);
     }
     if (response.status !== 200) {
-      await response.arrayBuffer().catch(() => undefined);
-      throw new Unavailable(`Documents answered ${response.status}; try again shortly.`, 'upstream_unavailable');
+      await discard(response);
+      throw this.http.refused(response.status);
     }
     // A 200 that is not this document (a misrouted base URL answering every path) proves nothing.
     const body = (await response.json().catch(() => null)) as { id?: unknown } | null;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from '@polis/cache';
 import type { FolderOwnerType } from '@polis/contracts';
-import { outgoingContextHeaders, Unavailable } from '@polis/platform';
+import { CallerHttp } from '@polis/platform';
 import type { Caller } from '../common/caller.js';
 import type { DocumentsConfig } from '../documents.config.js';
 import { CACHE, DOCUMENTS_CONFIG } from '../documents.tokens.js';
@@ -51,10 +51,14 @@ function toOwnerInfo(ownerType: CrmOwnerType, ownerId: string, body: Record<stri
  */
 @Injectable()
 export class OwnerAccess {
+  private readonly crm: CallerHttp;
+
   constructor(
     @Inject(DOCUMENTS_CONFIG) private readonly config: DocumentsConfig,
     @Inject(CACHE) private readonly cache: Cache,
-  ) {}
+  ) {
+    this.crm = new CallerHttp('CRM', config.crm.baseUrl, config.crm.timeoutMs);
+  }
 
   private key(caller: Caller, ownerType: string, ownerId: string): string {
     return `visibility:${caller.actorId}:${ownerType}:${ownerId}`;
@@ -80,22 +84,8 @@ export class OwnerAccess {
   }
 
   private async ask(caller: Caller, ownerType: CrmOwnerType, ownerId: string): Promise<OwnerInfo | null> {
-    const url = `${this.config.crm.baseUrl}/api/v1/crm/${CRM_PATHS[ownerType]}/${encodeURIComponent(ownerId)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { accept: 'application/json', authorization: `Bearer ${caller.token}`, ...outgoingContextHeaders() },
-        signal: AbortSignal.timeout(this.config.crm.timeoutMs),
-      });
-    } catch {
-      throw new Unavailable('CRM cannot be reached to check access; try again shortly.');
-    }
-    if (response.status === 200) {
-      const body = (await response.json()) as Record<string, unknown>;
-      return toOwnerInfo(ownerType, ownerId, body);
-    }
-    await response.body?.cancel();
-    if (response.status === 404 || response.status === 403 || response.status === 400) return null;
-    throw new Unavailable(`CRM answered ${response.status} while checking access; try again shortly.`);
+    const path = `/api/v1/crm/${CRM_PATHS[ownerType]}/${encodeURIComponent(ownerId)}`;
+    const body = await this.crm.find(caller.token, path, [400, 403, 404]);
+    return body === null ? null : toOwnerInfo(ownerType, ownerId, body);
   }
 }

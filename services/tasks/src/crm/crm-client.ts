@@ -1,4 +1,4 @@
-import { Forbidden, Invalid, outgoingContextHeaders, Unavailable } from '@polis/platform';
+import { CallerHttp, discard, Forbidden, Invalid, Unavailable } from '@polis/platform';
 
 export interface CrmDealRef {
   id: string;
@@ -32,13 +32,14 @@ export interface CrmClient {
 }
 
 export class HttpCrmClient implements CrmClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs: number,
-  ) {}
+  private readonly http: CallerHttp;
+
+  constructor(baseUrl: string, timeoutMs: number) {
+    this.http = new CallerHttp('CRM', baseUrl, timeoutMs);
+  }
 
   async deal(token: string, dealId: string): Promise<CrmDealRef | null> {
-    const body = await this.get(token, `/api/v1/crm/deals/${dealId}`);
+    const body = await this.http.find(token, `/api/v1/crm/deals/${dealId}`);
     if (body === null) return null;
     return {
       id: String(body.id),
@@ -49,7 +50,7 @@ export class HttpCrmClient implements CrmClient {
   }
 
   async policy(token: string, policyId: string): Promise<CrmPolicyRef | null> {
-    const body = await this.get(token, `/api/v1/crm/policies/${policyId}`);
+    const body = await this.http.find(token, `/api/v1/crm/policies/${policyId}`);
     if (body === null) return null;
     return {
       id: String(body.id),
@@ -59,17 +60,17 @@ export class HttpCrmClient implements CrmClient {
   }
 
   async payment(token: string, dealId: string, policyId: string, paymentId: string): Promise<CrmPaymentRef | null> {
-    const body = await this.get(token, `/api/v1/crm/deals/${dealId}/policies/${policyId}/payments/${paymentId}`);
+    const body = await this.http.find(token, `/api/v1/crm/deals/${dealId}/policies/${policyId}/payments/${paymentId}`);
     if (body === null) return null;
     return { id: String(body.id), dealId: String(body.dealId), policyId: String(body.policyId) };
   }
 
   async participants(token: string, dealId: string): Promise<string[] | null> {
-    const response = await this.send(token, 'GET', `/api/v1/crm/deals/${dealId}/participants`);
+    const response = await this.http.send(token, 'GET', `/api/v1/crm/deals/${dealId}/participants`);
     if (response.status !== 200) {
-      await response.arrayBuffer().catch(() => undefined);
+      await discard(response);
       if (response.status === 404 || response.status === 400) return null;
-      throw new Unavailable(`CRM answered ${response.status}; try again shortly.`, 'upstream_unavailable');
+      throw this.http.refused(response.status);
     }
     const body: unknown = await response.json();
     return Array.isArray(body)
@@ -78,8 +79,8 @@ export class HttpCrmClient implements CrmClient {
   }
 
   async addParticipant(token: string, dealId: string, userId: string): Promise<void> {
-    const response = await this.send(token, 'POST', `/api/v1/crm/deals/${dealId}/participants`, { userId });
-    await response.arrayBuffer().catch(() => undefined);
+    const response = await this.http.send(token, 'POST', `/api/v1/crm/deals/${dealId}/participants`, { userId });
+    await discard(response);
     if (response.status === 201 || response.status === 200 || response.status === 409) return;
     if (response.status === 403) {
       throw new Forbidden('Only the deal lead or an administrator adds people to the deal team.', 'forbidden');
@@ -93,36 +94,5 @@ export class HttpCrmClient implements CrmClient {
       `CRM refused to add the assignee to the deal team (${response.status}).`,
       'upstream_unavailable',
     );
-  }
-
-  private async get(token: string, path: string): Promise<Record<string, unknown> | null> {
-    const response = await this.send(token, 'GET', path);
-    if (response.status === 404 || response.status === 400) {
-      await response.arrayBuffer().catch(() => undefined);
-      return null;
-    }
-    if (response.status !== 200) {
-      await response.arrayBuffer().catch(() => undefined);
-      throw new Unavailable(`CRM answered ${response.status}; try again shortly.`, 'upstream_unavailable');
-    }
-    return (await response.json()) as Record<string, unknown>;
-  }
-
-  private async send(token: string, method: string, path: string, body?: unknown): Promise<Response> {
-    try {
-      return await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          ...outgoingContextHeaders(),
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch {
-      throw new Unavailable('CRM is unreachable; try again shortly.', 'upstream_unavailable');
-    }
   }
 }
