@@ -5,7 +5,7 @@
  */
 
 import { join } from 'node:path';
-import { createAuthService, loadAuthConfig } from '@polis/auth';
+import { createAuthService, loadAuthConfig, userIdByEmail } from '@polis/auth';
 import { createCache } from '@polis/cache';
 import { createCrmService, HttpDocumentsClient, loadCrmConfig } from '@polis/crm';
 import { createDocumentsService, loadDocumentsConfig } from '@polis/documents';
@@ -14,7 +14,7 @@ import { closeOnSignals, createLogger, type RunningService, startTracing } from 
 import { createTasksService, loadTasksConfig } from '@polis/tasks';
 import { openInfrastructure } from './embedded.js';
 import { migrateAll } from './migrate-all.js';
-import { adminUserId, ensureAdmin, seedDemo } from './seed-all.js';
+import { ensureAdmin, seedDemo } from './seed-all.js';
 import { startWeb } from './web.js';
 
 async function main(): Promise<void> {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     // The main admin receives escalations; embedded mode knows who that is.
     config: loadTasksConfig({
       TASKS_CRM_BASE_URL: crm.url,
-      TASKS_MAIN_ADMIN_USER_ID: (await adminUserId(db, admin.email)) ?? '',
+      TASKS_MAIN_ADMIN_USER_ID: (await userIdByEmail(db, admin.email)) ?? '',
       ...env,
     }),
     db,

@@ -26,12 +26,6 @@ export async function ensureAdmin(db: Database, config: AuthConfig, env: NodeJS.
   return { email: result.email, created: result.created, ...(result.password ? { password: result.password } : {}) };
 }
 
-/** The id of the main admin's account (escalations go to it), if it exists. */
-export async function adminUserId(db: Database, email: string): Promise<string | undefined> {
-  const [row] = await db.query<{ id: string }>('select id from auth.users where email = $1', [email.toLowerCase()]);
-  return row?.id;
-}
-
 /** The demo agency (domain.md §5). Idempotent: existing records are left as they are. */
 export async function seedDemo(
   db: Database,

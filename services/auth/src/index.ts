@@ -7,6 +7,7 @@ export {
   type EnsureUserOptions,
   ensureBootstrapAdmin,
   ensureUser,
+  userIdByEmail,
 } from './bootstrap/bootstrap-admin.js';
 export { type AuthServiceOptions, createAuthService, type RunningAuthService } from './create-auth-service.js';
 export { AUTH_SCHEMA } from './db/schema.js';

@@ -63,6 +63,11 @@ export async function ensureBootstrapAdmin(deps: BootstrapDeps, options: Bootstr
   return generated === undefined ? { created: true, email } : { created: true, email, password: generated };
 }
 
+/** The id of the account with this email, if there is one (the launcher's main admin). */
+export async function userIdByEmail(db: Database, email: string): Promise<string | undefined> {
+  return (await new UserRepository(db).findByEmail(emailSchema.parse(email)))?.id;
+}
+
 export interface EnsureUserOptions {
   email: string;
   fullName: string;
