@@ -9,8 +9,14 @@ export function connectionsKey(userId: string): string {
 }
 
 /** Connection ids sort by opening time, so the oldest stream of a user is the smallest id. */
+/**
+ * Ids sort by when the stream opened, to the microsecond (wall clock, so across replicas too): the
+ * oldest stream is the one evicted. Milliseconds alone let two quick opens tie, and the random part
+ * then decided.
+ */
 function newConnectionId(): string {
-  return `${Date.now().toString(36).padStart(10, '0')}-${randomUUID()}`;
+  const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return `${micros.toString(36).padStart(12, '0')}-${randomUUID()}`;
 }
 
 /**
