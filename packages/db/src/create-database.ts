@@ -1,10 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
-import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzleNodePostgres, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import type { Database, Drizzle, ScriptSession } from './database.port.js';
+import type { Database, Drizzle, ScriptSession, Tx } from './database.port.js';
+import { applyTransactionSettings } from './identity.js';
 import { type DbLogger, silentLogger } from './logger.js';
+import { assertSettingName } from './sql-identifier.js';
+import { DEFAULT_STATEMENT_CACHE_SIZE, statementCachingClient } from './statement-cache.js';
 
 export interface CreateDatabaseOptions {
   /** PostgreSQL connection string; without it an embedded PGlite is used. */
@@ -15,6 +19,12 @@ export interface CreateDatabaseOptions {
   poolMax?: number;
   /** node-postgres only: shown in `pg_stat_activity`. */
   applicationName?: string;
+  /**
+   * node-postgres only: how many parameterised statements each connection keeps prepared (parsed
+   * and planned once). 0 turns it off, e.g. behind a pooler that cannot keep prepared statements.
+   * Default 200.
+   */
+  statementCacheSize?: number;
   logger?: DbLogger;
 }
 
@@ -33,6 +43,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
 
 function createPostgresDatabase(url: string, options: CreateDatabaseOptions): Database {
   const logger = options.logger ?? silentLogger;
+  const statementCache = options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE;
   const types = new pg.TypeOverrides();
   // A calendar date must not become a Date at local midnight that shifts with the time zone.
   types.setTypeParser(DATE_OID, keepText);
@@ -41,10 +52,12 @@ function createPostgresDatabase(url: string, options: CreateDatabaseOptions): Da
     max: options.poolMax ?? 10,
     application_name: options.applicationName,
     types,
+    ...(statementCache > 0 ? { Client: statementCachingClient(statementCache) } : {}),
   });
   // Without a listener an idle connection dropped by the server would crash the process.
   pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL connection failed'));
   const drizzle: Drizzle = drizzleNodePostgres({ client: pool });
+  const dialect = new PgDialect();
   let closed = false;
 
   return {
@@ -57,25 +70,15 @@ function createPostgresDatabase(url: string, options: CreateDatabaseOptions): Da
       const result = await pool.query({ text, values: params });
       return result.rows as T[];
     },
-    transaction: (fn) => drizzle.transaction(fn),
-    async scriptTransaction(fn) {
-      const client = await pool.connect();
-      let brokenConnection: Error | undefined;
-      try {
-        await client.query('begin');
-        const result = await fn(clientSession(client));
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch((rollbackError: Error) => {
-          brokenConnection = rollbackError;
-        });
-        throw error;
-      } finally {
-        // A connection whose rollback failed is in an unknown state: destroy it instead of reusing it.
-        client.release(brokenConnection);
-      }
+    async transaction(fn, transactionOptions) {
+      const settings = transactionOptions?.settings;
+      if (!settings || Object.keys(settings).length === 0) return drizzle.transaction(fn);
+      // BEGIN and the settings in one simple-query message, then drizzle on that same connection.
+      return onConnection(pool, `begin; ${settingsStatement(settings, pg.escapeLiteral)}`, (client) =>
+        fn(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Tx),
+      );
     },
+    scriptTransaction: (fn) => onConnection(pool, 'begin', (client) => fn(clientSession(client))),
     async ping() {
       await pool.query('select 1');
     },
@@ -85,6 +88,35 @@ function createPostgresDatabase(url: string, options: CreateDatabaseOptions): Da
       await pool.end();
     },
   };
+}
+
+/** Runs `fn` in a transaction opened by `begin` on one pooled connection; commits, or rolls back and rethrows. */
+async function onConnection<T>(pool: pg.Pool, begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let brokenConnection: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await fn(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch((rollbackError: Error) => {
+      brokenConnection = rollbackError;
+    });
+    throw error;
+  } finally {
+    // A connection whose rollback failed is in an unknown state: destroy it instead of reusing it.
+    client.release(brokenConnection);
+  }
+}
+
+/** `select set_config(name, value, true), …` with the values as quoted literals. */
+function settingsStatement(settings: Readonly<Record<string, string>>, quote: (value: string) => string): string {
+  const calls = Object.entries(settings).map(([name, value]) => {
+    assertSettingName(name);
+    return `set_config(${quote(name)}, ${quote(value)}, true)`;
+  });
+  return `select ${calls.join(', ')}`;
 }
 
 function clientSession(client: pg.PoolClient): ScriptSession {
@@ -118,7 +150,11 @@ async function createPgliteDatabase(options: CreateDatabaseOptions): Promise<Dat
       const result = await pglite.query<T>(text, params);
       return result.rows;
     },
-    transaction: (fn) => drizzle.transaction(fn),
+    transaction: (fn, transactionOptions) =>
+      drizzle.transaction(async (tx) => {
+        await applyTransactionSettings(tx, transactionOptions?.settings ?? {});
+        return fn(tx);
+      }),
     scriptTransaction: (fn) => pglite.transaction((tx) => fn(transactionSession(tx))),
     async ping() {
       await pglite.query('select 1');

@@ -19,7 +19,7 @@ export interface Database {
   exec(script: string): Promise<void>;
   /** One parameterised statement; rows as plain objects with the column names as keys. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * A transaction on one dedicated connection that can also run multi-statement scripts, which a
    * drizzle transaction cannot (it only sends prepared statements). Used by the migration runner.
@@ -28,6 +28,15 @@ export interface Database {
   /** Throws when the database is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Transaction-local settings (`set_config(name, value, true)`), e.g. the caller's identity for
+   * row-level security. On PostgreSQL they travel in the same message as BEGIN, so a request's
+   * transaction spends no extra round trip on them.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** One connection inside an open transaction: parameterised statements and simple-query scripts. */

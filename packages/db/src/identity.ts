@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database, DbIdentity, Tx } from './database.port.js';
-import { assertIdentifier, quoteIdentifier } from './sql-identifier.js';
+import { assertIdentifier, assertSettingName, quoteIdentifier } from './sql-identifier.js';
 
 export interface IdentityOptions {
   /** Role to act as for the rest of the transaction (`SET LOCAL ROLE`), e.g. `crm_app`. */
@@ -18,11 +18,7 @@ export async function withIdentity<T>(
   fn: (tx: Tx) => Promise<T>,
   options: IdentityOptions = {},
 ): Promise<T> {
-  const role = validateIdentity(identity, options);
-  return db.transaction(async (tx) => {
-    await applyIdentity(tx, identity, role);
-    return fn(tx);
-  });
+  return db.transaction(fn, { settings: identitySettings(identity, options) });
 }
 
 /** Applies an identity to a transaction that is already open (e.g. inside `applyOnce`). */
@@ -31,27 +27,33 @@ export async function setTransactionIdentity(
   identity: DbIdentity,
   options: IdentityOptions = {},
 ): Promise<void> {
-  await applyIdentity(tx, identity, validateIdentity(identity, options));
+  await applyTransactionSettings(tx, identitySettings(identity, options));
 }
 
-/** Validates before any transaction opens; answers the role to act as, if any. */
-function validateIdentity(identity: DbIdentity, options: IdentityOptions): string | undefined {
-  for (const role of identity.roles) {
-    if (role.includes(',')) throw new Error(`identity role names cannot contain a comma: "${role}"`);
-  }
-  if (options.role !== undefined) assertIdentifier(options.role, 'database role');
-  return options.role;
+/** `select set_config(name, value, true), …` in an open transaction, values bound as parameters. */
+export async function applyTransactionSettings(tx: Tx, settings: Readonly<Record<string, string>>): Promise<void> {
+  const calls = Object.entries(settings).map(([name, value]) => {
+    assertSettingName(name);
+    return sql`set_config(${name}, ${value}, true)`;
+  });
+  if (calls.length > 0) await tx.execute(sql`select ${sql.join(calls, sql`, `)}`);
 }
 
 /**
- * One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE`, so the identity and the role
- * travel in one statement — a request's transaction pays this on every call.
+ * The transaction-local settings that make row-level security see `identity`: `app.user_id`,
+ * `app.roles` (comma-joined) and, with a role, `role` (`SET LOCAL ROLE`). Validated here, before
+ * any transaction opens.
  */
-async function applyIdentity(tx: Tx, identity: DbIdentity, role: string | undefined): Promise<void> {
-  const settings = sql`set_config('app.user_id', ${identity.userId}, true), set_config('app.roles', ${identity.roles.join(',')}, true)`;
-  await tx.execute(
-    role === undefined ? sql`select ${settings}` : sql`select ${settings}, set_config('role', ${role}, true)`,
-  );
+export function identitySettings(identity: DbIdentity, options: IdentityOptions = {}): Record<string, string> {
+  for (const role of identity.roles) {
+    if (role.includes(',')) throw new Error(`identity role names cannot contain a comma: "${role}"`);
+  }
+  const settings: Record<string, string> = { 'app.user_id': identity.userId, 'app.roles': identity.roles.join(',') };
+  if (options.role !== undefined) {
+    assertIdentifier(options.role, 'database role');
+    settings.role = options.role;
+  }
+  return settings;
 }
 
 export interface EnsureRoleOptions {

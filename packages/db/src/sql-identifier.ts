@@ -14,3 +14,10 @@ export function quoteIdentifier(name: string, what = 'identifier'): string {
   assertIdentifier(name, what);
   return `"${name}"`;
 }
+
+/** A run-time setting name such as `role` or `app.user_id`. */
+const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+
+export function assertSettingName(name: string): void {
+  if (!SETTING_NAME.test(name)) throw new Error(`not a setting name: "${name}"`);
+}

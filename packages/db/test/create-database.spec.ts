@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/index.js';
+import { type Database, queryRows } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 describe('createDatabase', () => {
@@ -87,4 +87,75 @@ describe('createDatabase', () => {
   it('pings', async () => {
     await expect(db.ping()).resolves.toBeUndefined();
   });
+
+  it('applies transaction settings inside the transaction only, quoted whatever they hold', async () => {
+    const settings = { 'app.user_id': "o'neil \\ -- x", 'app.roles': 'ROLE_A,ROLE_B' };
+    const seen = await db.transaction(
+      async (tx) =>
+        (
+          await queryRows<{ user_id: string; roles: string }>(
+            tx,
+            sql`select current_setting('app.user_id', true) as user_id, current_setting('app.roles', true) as roles`,
+          )
+        )[0],
+      { settings },
+    );
+    expect(seen).toEqual({ user_id: settings['app.user_id'], roles: settings['app.roles'] });
+    const [after] = await db.query<{ user_id: string | null }>(
+      `select nullif(current_setting('app.user_id', true), '') as user_id`,
+    );
+    expect(after?.user_id).toBeNull();
+  });
+
+  it('rolls back a failing transaction with settings and keeps its connection usable', async () => {
+    const single = await testDb.openAnother({ poolMax: 1 });
+    await single.exec('create table if not exists settings_tx (id int primary key)');
+    await expect(
+      single.transaction(
+        async (tx) => {
+          await tx.execute(sql`insert into settings_tx values (1)`);
+          throw new Error('changed my mind');
+        },
+        { settings: { 'app.user_id': 'u1' } },
+      ),
+    ).rejects.toThrow('changed my mind');
+    await single.transaction(async (tx) => tx.execute(sql`insert into settings_tx values (2)`), {
+      settings: { 'app.user_id': 'u2' },
+    });
+    expect(await single.query('select id from settings_tx')).toEqual([{ id: 2 }]);
+  });
+
+  it('refuses a malformed setting name before opening anything', async () => {
+    await expect(
+      db.transaction(async () => undefined, { settings: { "x'); drop table tx_things; --": 'v' } }),
+    ).rejects.toThrow('not a setting name');
+  });
+
+  it.runIf(process.env.TEST_BACKEND === 'real')(
+    'prepares repeated parameterised statements, at most statementCacheSize per connection',
+    async () => {
+      const prepared = async (handle: Database) =>
+        (
+          await handle.query<{ n: number }>(
+            `select count(*)::int as n from pg_prepared_statements where name like 'polis%'`,
+          )
+        )[0]?.n;
+      const run = async (handle: Database) => {
+        const answers: string[] = [];
+        for (const round of [1, 2]) {
+          for (const op of ['+', '-', '*']) {
+            const [row] = await handle.query<{ v: string }>(`select ($1::int ${op} $2::int)::text as v`, [6, round]);
+            answers.push(row?.v ?? '');
+          }
+        }
+        return answers;
+      };
+      const capped = await testDb.openAnother({ poolMax: 1, statementCacheSize: 2 });
+      expect(await run(capped)).toEqual(['7', '5', '6', '8', '4', '12']);
+      expect(await prepared(capped)).toBe(2);
+      const off = await testDb.openAnother({ poolMax: 1, statementCacheSize: 0 });
+      expect(await run(off)).toEqual(['7', '5', '6', '8', '4', '12']);
+      expect(await prepared(off)).toBe(0);
+    },
+  );
 });

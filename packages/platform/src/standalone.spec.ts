@@ -32,4 +32,16 @@ describe('serviceConnections', () => {
       authRedisUrl: undefined,
     });
   });
+
+  it('reads the prepared-statement cache size, and refuses a value that is not a whole number', () => {
+    const base = { DATABASE_URL: 'postgres://shared' };
+    expect(serviceConnections({ ...base, DATABASE_STATEMENT_CACHE_SIZE: '0' }, 'crm').database).toEqual({
+      url: 'postgres://shared',
+      applicationName: 'crm',
+      statementCacheSize: 0,
+    });
+    expect(() => serviceConnections({ ...base, DATABASE_STATEMENT_CACHE_SIZE: 'many' }, 'crm')).toThrow(
+      'DATABASE_STATEMENT_CACHE_SIZE',
+    );
+  });
 });

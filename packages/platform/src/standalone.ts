@@ -11,7 +11,7 @@ type Env = Record<string, string | undefined>;
  * URLs the in-process adapters are used.
  */
 export interface ServiceConnections {
-  database: { url: string; applicationName: string } | { dataDir: string };
+  database: { url: string; applicationName: string; statementCacheSize?: number } | { dataDir: string };
   rabbitmqUrl: string | undefined;
   redisUrl: string | undefined;
   /** Auth's Redis (revoked sessions), when it is not the service's own cache. */
@@ -23,12 +23,21 @@ export function serviceConnections(env: Env, service: string): ServiceConnection
   const databaseUrl = env[`${prefix}_DATABASE_URL`] || env.DATABASE_URL;
   return {
     database: databaseUrl
-      ? { url: databaseUrl, applicationName: service }
+      ? { url: databaseUrl, applicationName: service, ...statementCache(env.DATABASE_STATEMENT_CACHE_SIZE) }
       : { dataDir: resolve(env.POLIS_DATA_DIR ?? 'data', 'pglite') },
     rabbitmqUrl: env[`${prefix}_RABBITMQ_URL`] || env.RABBITMQ_URL || undefined,
     redisUrl: env[`${prefix}_REDIS_URL`] || env.REDIS_URL || undefined,
     authRedisUrl: env.AUTH_REDIS_URL || undefined,
   };
+}
+
+/** `DATABASE_STATEMENT_CACHE_SIZE`: a whole number ≥ 0 (0 turns prepared statements off). */
+function statementCache(value: string | undefined): { statementCacheSize?: number } {
+  if (value === undefined || value === '') return {};
+  if (!/^\d+$/.test(value)) {
+    throw new Error(`DATABASE_STATEMENT_CACHE_SIZE: expected a whole number >= 0, got "${value}"`);
+  }
+  return { statementCacheSize: Number(value) };
 }
 
 export interface StandaloneContext {

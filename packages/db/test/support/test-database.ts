@@ -11,7 +11,7 @@ export interface TestDatabase {
    * Another handle on the same database: a second pool in real mode (as another replica would
    * have); embedded, the same PGlite instance, since a PGlite data directory has one owner.
    */
-  openAnother(options?: { poolMax?: number }): Promise<Database>;
+  openAnother(options?: { poolMax?: number; statementCacheSize?: number }): Promise<Database>;
   close(): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     db,
     url,
     async openAnother(options = {}) {
-      const other = await createDatabase({ url, poolMax: options.poolMax, applicationName: name });
+      const other = await createDatabase({ url, ...options, applicationName: name });
       others.push(other);
       return other;
     },

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Database, type OutboxRelay, setTransactionIdentity, type Tx } from '@polis/db';
+import { type Database, type OutboxRelay, type Tx, withIdentity } from '@polis/db';
 import type { CrmConfig } from '../crm.config.js';
 import { CRM_CONFIG, DATABASE, OUTBOX_RELAY } from '../crm.tokens.js';
 import type { Caller } from './caller.js';
@@ -17,14 +17,12 @@ export class CrmDb {
   ) {}
 
   read<T>(caller: Caller, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.database.transaction(async (tx) => {
-      await setTransactionIdentity(
-        tx,
-        caller.identity,
-        this.config.dbRole === undefined ? {} : { role: this.config.dbRole },
-      );
-      return work(tx);
-    });
+    return withIdentity(
+      this.database,
+      caller.identity,
+      work,
+      this.config.dbRole === undefined ? {} : { role: this.config.dbRole },
+    );
   }
 
   /** Like `read`; after the commit it wakes the outbox relay so the events go out now. */

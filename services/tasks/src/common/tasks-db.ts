@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Database, type OutboxRelay, setTransactionIdentity, type Tx } from '@polis/db';
+import {
+  type Database,
+  type IdentityOptions,
+  type OutboxRelay,
+  setTransactionIdentity,
+  type Tx,
+  withIdentity,
+} from '@polis/db';
 import type { TasksConfig } from '../tasks.config.js';
 import { DATABASE, OUTBOX_RELAY, TASKS_CONFIG } from '../tasks.tokens.js';
 import type { Caller } from './caller.js';
@@ -18,18 +25,15 @@ export class TasksDb {
 
   /** Applies the caller's identity to a transaction opened elsewhere (e.g. by `applyOnce`). */
   identify(tx: Tx, caller: Caller): Promise<void> {
-    return setTransactionIdentity(
-      tx,
-      caller.identity,
-      this.config.dbRole === undefined ? {} : { role: this.config.dbRole },
-    );
+    return setTransactionIdentity(tx, caller.identity, this.options());
   }
 
   read<T>(caller: Caller, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.database.transaction(async (tx) => {
-      await this.identify(tx, caller);
-      return work(tx);
-    });
+    return withIdentity(this.database, caller.identity, work, this.options());
+  }
+
+  private options(): IdentityOptions {
+    return this.config.dbRole === undefined ? {} : { role: this.config.dbRole };
   }
 
   /** Like `read`; after the commit it wakes the outbox relay so the events go out now. */
