@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, get as httpGet, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { createAuthService, ensureUser, loadAuthConfig, type RunningAuthService, runAuthMigrations } from '@polis/auth';
 import { createEventBus } from '@polis/bus';
 import { type Cache, createCache } from '@polis/cache';
@@ -28,12 +29,15 @@ import { createLogger } from '@polis/platform';
 import { createPostgresDatabase, dropPostgresDatabase, realServers } from '@polis/testing';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { envNumber, format, percentile } from './stats.js';
+import type { PacedJob, PacedResult } from './paced-load.worker.js';
+import { envNumber, format, median, percentile } from './stats.js';
 
 const seconds = envNumber('BENCH_SECONDS', 10);
 const connections = envNumber('BENCH_CONNECTIONS', 64);
 const requestedStreams = envNumber('BENCH_SSE_STREAMS', 10_000);
 const sequentialRequests = envNumber('BENCH_SEQUENTIAL_REQUESTS', 2000);
+const pacedShare = envNumber('BENCH_PACED_SHARE', 0.5);
+const pacedRounds = envNumber('BENCH_PACED_ROUNDS', 3);
 const real = process.env.BENCH_BACKEND === 'real';
 const issuer = 'http://auth.bench';
 const adminEmail = 'bench.admin@example.com';
@@ -135,6 +139,16 @@ async function load(url: string, token: string, durationSec: number): Promise<Lo
   };
 }
 
+/** A fixed request rate over `connections` connections, from a worker thread (paced-load.worker). */
+function paced(url: string, token: string, rate: number): Promise<PacedResult> {
+  const job: PacedJob = { url, headers: { authorization: `Bearer ${token}` }, rate, seconds, connections };
+  const worker = new Worker(new URL('./paced-load.worker.js', import.meta.url), { workerData: job });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: PacedResult) => void worker.terminate().then(() => resolve(result)));
+    worker.once('error', reject);
+  });
+}
+
 /** One request at a time, alternating the two targets, timed with hrtime. */
 async function sequential(targets: Record<'direct' | 'gateway', string>, token: string) {
   const pools = {
@@ -185,6 +199,31 @@ async function proxyOverhead(backend: Backend): Promise<void> {
     row('via Gateway', gatewayFigures);
     console.log(
       `  ratio ${format(gatewayFigures.rps / directFigures.rps, 2)} (target >= 0.6)   added p99 ${format(gatewayFigures.p99 - directFigures.p99, 1)} ms (target < 2 ms)`,
+    );
+
+    // The same 64 connections at a fixed rate well below either target's capacity, alternating the
+    // two targets for `pacedRounds` rounds: the median of each side's p99.
+    const rate = Math.max(10, Math.round(pacedShare * Math.min(directFigures.rps, gatewayFigures.rps)));
+    const pacedP99: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
+    let pacedErrors = 0;
+    for (let round = 0; round < pacedRounds; round++) {
+      for (const [name, url] of [
+        ['direct', direct],
+        ['gateway', viaGateway],
+      ] as const) {
+        const result = await paced(url, token, rate);
+        pacedP99[name].push(percentile(result.latencies, 99));
+        pacedErrors += result.errors;
+      }
+    }
+    const pd99 = median(pacedP99.direct);
+    const pg99 = median(pacedP99.gateway);
+    console.log(
+      `\n  ${connections} connections at a fixed ${format(rate)} req/s (${format(pacedShare * 100)}% of the lower throughput), ` +
+        `${pacedRounds} alternating rounds of ${seconds} s, median p99:`,
+    );
+    console.log(
+      `  direct p99 ${format(pd99, 2)} ms   via Gateway p99 ${format(pg99, 2)} ms   added p99 ${format(pg99 - pd99, 2)} ms (target < 2 ms)   errors ${pacedErrors}`,
     );
 
     const samples = await sequential({ direct, gateway: viaGateway }, token);
