@@ -2,10 +2,12 @@
 
 import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { Movement, MovementDirection, Payment, PaymentStatus } from '@polis/contracts';
+import type { CommissionSplitResult, Movement, MovementDirection, Payment, PaymentStatus } from '@polis/contracts';
 import { useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
-import { todayIso, useCrmError } from '@/features/deals/deal-shared';
+import { ConfirmDialog } from '@/components/confirm.dialog';
+import { todayIso, useCrmError, useViewer } from '@/features/deals/deal-shared';
+import { isApiError } from '@/lib/api';
 import { type DecimalString, formatDate, formatMoney } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
@@ -16,6 +18,7 @@ import {
   usePolicyPayments,
   useUpdatePayment,
 } from '@/lib/queries/payments.queries';
+import { CommissionSplitDialog, CommissionSplitSummary, hasCommissionReceived } from './commission-split.dialog';
 import { PolicyCashFlowSummary } from './policy-cash-flow';
 import { PaymentForm } from './policy-payment.form';
 import { isLineCategory, PaymentLineForm } from './policy-payment-line.form';
@@ -114,10 +117,36 @@ function PaymentItem({
   const locale = useLocale() as AppLocale;
   const crmError = useCrmError();
   const update = useUpdatePayment(policy);
+  const cancel = useUpdatePayment(policy);
   const remove = useDeletePayment(policy);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [splitting, setSplitting] = useState(false);
+  const [splitResult, setSplitResult] = useState<CommissionSplitResult | null>(null);
   const cancelled = payment.status === 'cancelled';
   const hasLines = (payment.incomes?.length ?? 0) + (payment.expenses?.length ?? 0) > 0;
+  // Only administrators cancel a payment (the API answers 403 to everyone else).
+  const { isAdmin } = useViewer();
+  const canSplit = !cancelled && hasCommissionReceived(payment);
   const failed = (error: unknown) => notifications.show({ color: 'red', title: t('failed'), message: crmError(error) });
+
+  const cancelPayment = () =>
+    cancel.mutate(
+      { paymentId: payment.id, input: { status: 'cancelled', version: payment.version } },
+      {
+        onSuccess: () => {
+          setConfirmingCancel(false);
+          notifications.show({ color: 'green', message: t('cancel.done', { sequence: payment.sequence }) });
+        },
+        onError: (error) => {
+          setConfirmingCancel(false);
+          notifications.show({
+            color: 'red',
+            title: t('cancel.failed'),
+            message: isApiError(error) && error.status === 403 ? t('cancel.forbidden') : crmError(error),
+          });
+        },
+      },
+    );
 
   return (
     <Paper withBorder p="sm" component="article" aria-label={t('payment.label', { sequence: payment.sequence })}>
@@ -137,6 +166,11 @@ function PaymentItem({
         {payment.actualDate && (
           <Text size="xs" c="green">
             {t('payment.receivedOn', { date: formatDate(payment.actualDate, locale) })}
+          </Text>
+        )}
+        {cancelled && (
+          <Text size="xs" c="red">
+            {t('payment.frozen')}
           </Text>
         )}
         {payment.comment && (
@@ -169,6 +203,7 @@ function PaymentItem({
           lines={payment.expenses ?? []}
           frozen={cancelled}
         />
+        {splitResult && <CommissionSplitSummary result={splitResult} onClose={() => setSplitResult(null)} />}
         {editing && <PaymentLineForm policy={policy} payment={payment} direction={editing} onDone={onCloseEditor} />}
         {!cancelled && !editing && (
           <Group gap="xs" wrap="wrap">
@@ -208,6 +243,11 @@ function PaymentItem({
                 {t('payment.reopen')}
               </Button>
             )}
+            {canSplit && (
+              <Button size="compact-sm" variant="light" onClick={() => setSplitting(true)}>
+                {t('split.open')}
+              </Button>
+            )}
             {!hasLines && (
               <Button
                 size="compact-sm"
@@ -219,9 +259,33 @@ function PaymentItem({
                 {t('payment.delete')}
               </Button>
             )}
+            {isAdmin && (
+              <Button size="compact-sm" variant="subtle" color="red" onClick={() => setConfirmingCancel(true)}>
+                {t('payment.cancel')}
+              </Button>
+            )}
           </Group>
         )}
       </Stack>
+      {canSplit && (
+        <CommissionSplitDialog
+          policy={policy}
+          payment={payment}
+          opened={splitting}
+          onClose={() => setSplitting(false)}
+          onSplit={setSplitResult}
+        />
+      )}
+      <ConfirmDialog
+        opened={confirmingCancel}
+        title={t('cancel.title', { sequence: payment.sequence })}
+        text={t('cancel.text')}
+        confirmLabel={t('cancel.confirm')}
+        color="red"
+        loading={cancel.isPending}
+        onConfirm={cancelPayment}
+        onCancel={() => setConfirmingCancel(false)}
+      />
     </Paper>
   );
 }

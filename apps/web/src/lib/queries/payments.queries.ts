@@ -1,8 +1,11 @@
 'use client';
 
 import {
+  type CommissionSplitRequest,
+  type CommissionSplitResult,
   type CreateMovementRequest,
   type CreatePaymentRequest,
+  commissionSplitRequestSchema,
   createMovementRequestSchema,
   createPaymentRequestSchema,
   type Movement,
@@ -84,6 +87,11 @@ export function paymentsApi(client: ApiClient) {
       client.request<Payment>('PATCH', paymentPath(ref, paymentId), {
         body: validated(updatePaymentRequestSchema, input),
       }),
+    /** One `colleague_payout` expense line per colleague, out of the commission received on the payment. */
+    splitCommission: async (ref: PolicyRef, paymentId: string, input: CommissionSplitRequest) =>
+      client.request<CommissionSplitResult>('POST', `${paymentPath(ref, paymentId)}/commission-split`, {
+        body: validated(commissionSplitRequestSchema, input),
+      }),
     /** Premium due and paid, commission expected and received, payouts and the agency's result. */
     cashFlow: async (ref: PolicyRef, signal?: AbortSignal) =>
       client.request<PolicyCashFlow>('GET', `${dealPolicyPath(ref)}/cash-flow`, { signal }),
@@ -159,6 +167,13 @@ export function useUpdatePayment(ref: PolicyRef) {
 export function useDeletePayment(ref: PolicyRef) {
   const api = paymentsApi(useApiClient());
   return usePaymentMutation(ref, (paymentId: string) => api.remove(ref, paymentId));
+}
+
+export function useSplitCommission(ref: PolicyRef) {
+  const api = paymentsApi(useApiClient());
+  return usePaymentMutation(ref, ({ paymentId, input }: { paymentId: string; input: CommissionSplitRequest }) =>
+    api.splitCommission(ref, paymentId, input),
+  );
 }
 
 export interface LineInput {
