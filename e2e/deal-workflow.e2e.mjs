@@ -144,7 +144,7 @@ async function step(t, name, pagesToShoot, run) {
 
 /** A document folder: files a PDF of a type and waits until the list offers it under that type. */
 async function uploadInto(page, path, name, type) {
-  const folder = page.getByRole('region', { name: 'Документы' });
+  const folder = page.getByRole('region', { name: 'Документы', exact: true });
   await folder.getByText(/^Папка: /).waitFor();
   await choose(page, folder, 'Тип документа', type);
   await folder.locator('input[type="file"]').setInputFiles(path);
@@ -289,7 +289,7 @@ test('a deal goes from the first call to the commission received', { timeout: 60
 
     await e.getByRole('tab', { name: 'Документы' }).click();
     await e
-      .getByRole('region', { name: 'Документы' })
+      .getByRole('region', { name: 'Документы', exact: true })
       .getByRole('link', { name: `Скачать ${dealFile}` })
       .waitFor();
 

@@ -30,6 +30,23 @@ export const DIRECTORY: DirectoryEntry[] = [
   { id: ME_ID, fullName: 'Анна Петрова', email: 'anna@agency.test', roles: ['ROLE_SALES_AGENT'] },
 ];
 
+/** An administrator and the rest of the agency, for the owner pickers. */
+export const ADMIN: User = {
+  ...ME,
+  id: guid(600),
+  email: 'boss@agency.test',
+  fullName: 'Мария Белова',
+  roles: [{ id: '22222222-2222-2222-2222-222222222222', name: 'ROLE_ADMIN', description: null }],
+} as User;
+export const AGENT_ID = guid(601);
+export const EXECUTOR_ID = guid(602);
+export const AGENCY_DIRECTORY: DirectoryEntry[] = [
+  ...DIRECTORY,
+  { id: ADMIN.id, fullName: 'Мария Белова', email: 'boss@agency.test', roles: ['ROLE_ADMIN'] },
+  { id: AGENT_ID, fullName: 'Ольга Кузнецова', email: 'olga@agency.test', roles: ['ROLE_SALES_AGENT'] },
+  { id: EXECUTOR_ID, fullName: 'Елена Морозова', email: 'elena@agency.test', roles: ['ROLE_EXECUTOR'] },
+];
+
 export const CLIENT: Client = {
   id: CLIENT_ID,
   name: 'ООО «Ромашка»',

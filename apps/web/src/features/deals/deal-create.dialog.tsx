@@ -7,10 +7,11 @@ import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
 import { FormModal } from '@/components/form-modal';
 import { useCreateDeal } from '@/lib/queries/deals.queries';
-import { addDaysIso, todayIso, useClientNames } from './deal-shared';
+import { DealOwnerSelect } from './deal-owner.select';
+import { addDaysIso, todayIso, useClientNames, useViewer } from './deal-shared';
 import { useCrmFormErrors } from './form-helpers';
 
-/** Opens a deal for a client: title, description and the first review date. */
+/** Opens a deal for a client: title, description and the first review date; administrators also pick its owner. */
 export function DealCreateDialog({
   opened,
   onClose,
@@ -27,16 +28,21 @@ export function DealCreateDialog({
   const clients = useClientNames();
   const create = useCreateDeal();
   const form = useCrmFormErrors();
+  const viewer = useViewer();
   const [clientId, setClientId] = useState<string | null>(fixedClientId ?? null);
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [nextReviewAt, setNextReviewAt] = useState(() => addDaysIso(todayIso(), 7));
+  // Until an administrator picks someone, the deal is theirs (as the API would decide).
+  const [ownerId, setOwnerId] = useState<string | null | undefined>(undefined);
+  const chosenOwner = ownerId === undefined ? viewer.id : ownerId;
 
   const reset = () => {
     setClientId(fixedClientId ?? null);
     setTitle('');
     setDescription('');
     setNextReviewAt(addDaysIso(todayIso(), 7));
+    setOwnerId(undefined);
     form.clear();
     create.reset();
   };
@@ -49,7 +55,14 @@ export function DealCreateDialog({
       return;
     }
     create.mutate(
-      { clientId, title, description: description.trim() === '' ? null : description, nextReviewAt },
+      {
+        clientId,
+        title,
+        description: description.trim() === '' ? null : description,
+        nextReviewAt,
+        // Only administrators may name an owner: everyone else's deals are their own.
+        ...(viewer.isAdmin ? { ownerId: chosenOwner } : {}),
+      },
       {
         onSuccess: (deal) => {
           notifications.show({ color: 'green', message: t('created', { title: deal.title }) });
@@ -112,6 +125,9 @@ export function DealCreateDialog({
         onChange={(event) => setNextReviewAt(event.currentTarget.value)}
         error={form.errors.nextReviewAt}
       />
+      {viewer.isAdmin && (
+        <DealOwnerSelect label={t('owner')} value={chosenOwner} onChange={setOwnerId} error={form.errors.ownerId} />
+      )}
     </FormModal>
   );
 }

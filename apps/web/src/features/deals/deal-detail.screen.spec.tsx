@@ -2,7 +2,18 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { json, problem, renderWithProviders, testApi } from '@/test/render';
-import { CLIENT, crmGateway, deal, guid, POLICY_ID, payment, policy } from './crm-fixtures';
+import {
+  ADMIN,
+  AGENCY_DIRECTORY,
+  AGENT_ID,
+  CLIENT,
+  crmGateway,
+  deal,
+  guid,
+  POLICY_ID,
+  payment,
+  policy,
+} from './crm-fixtures';
 import { DealDetailScreen } from './deal-detail.screen';
 
 vi.mock('next/navigation', () => ({ useRouter: () => ({ push: vi.fn() }), usePathname: () => '/deals/x' }));
@@ -41,6 +52,54 @@ describe('DealDetailScreen', () => {
     for (const tab of ['Расчёты', 'Полисы и платежи', 'Задачи', 'Документы']) {
       expect(screen.getByRole('tab', { name: tab })).toBeInTheDocument();
     }
+  });
+
+  describe('owner', () => {
+    function gateway(asAdmin: boolean) {
+      return testApi(
+        crmGateway((call, path) => {
+          if (path === '/auth/me' && asAdmin) return json(ADMIN);
+          if (path === '/users/directory') return json(AGENCY_DIRECTORY);
+          if (path === BASE && call.method === 'PATCH') {
+            return json({ ...DEAL, ...(call.body as object), version: 4 });
+          }
+          if (path === BASE) return json(DEAL);
+          if (path === `/crm/clients/${CLIENT.id}`) return json(CLIENT);
+          if (path === `${BASE}/journal`) return json({ items: [], total: 0 });
+          if (path === `${BASE}/participants`) return json([]);
+          return undefined;
+        }),
+      );
+    }
+
+    it('is read-only text for an agent', async () => {
+      const api = gateway(false);
+      renderWithProviders(<DealDetailScreen dealId={DEAL.id} />, { api });
+      expect(await screen.findByText('Анна Петрова')).toBeInTheDocument();
+      expect(api.fetch.calls.some((call) => call.url.endsWith('/auth/me'))).toBe(true);
+      expect(screen.queryByRole('textbox', { name: 'Ответственный' })).not.toBeInTheDocument();
+    });
+
+    it('is changed by an admin among the sales agents, with the version read', async () => {
+      const api = gateway(true);
+      renderWithProviders(<DealDetailScreen dealId={DEAL.id} />, { api });
+      const user = userEvent.setup();
+      const select = await screen.findByRole('textbox', { name: 'Ответственный' });
+      await waitFor(() => expect(select).toHaveValue('Анна Петрова'));
+      await user.click(select);
+      expect((await screen.findAllByRole('option')).map((option) => option.textContent)).toEqual([
+        'Без ответственного',
+        'Анна Петрова',
+        'Ольга Кузнецова',
+      ]);
+      await user.click(screen.getByRole('option', { name: 'Ольга Кузнецова' }));
+      await waitFor(() =>
+        expect(api.fetch.calls.find((call) => call.method === 'PATCH')?.body).toEqual({
+          ownerId: AGENT_ID,
+          version: 3,
+        }),
+      );
+    });
   });
 
   it('says so when the deal is not there', async () => {
@@ -93,6 +152,7 @@ describe('DealDetailScreen', () => {
         if (path === `${BASE}/policies/${POLICY_ID}/payments`) {
           return json({ items: [payment({ dealId: DEAL.id, status: 'paid', actualDate: '2025-04-02' })], total: 1 });
         }
+        if (path === `/crm/policies/${POLICY_ID}/documents`) return json([]);
         if (path === '/documents') return json([]);
         return undefined;
       }),
@@ -104,5 +164,12 @@ describe('DealDetailScreen', () => {
     expect(await screen.findByText('Платёж № 1')).toBeInTheDocument();
     expect(screen.getByText('Оплачен 2 апр. 2025 г.')).toBeInTheDocument();
     expect(screen.getByText('Комиссия: 10.00 %')).toBeInTheDocument();
+    // The opened policy's documents: its own folder, the links it has, and the deal folder to link from.
+    expect(await screen.findByText('К полису пока не привязаны документы.')).toBeInTheDocument();
+    const folders = api.fetch.calls
+      .map((call) => new URL(call.url))
+      .filter((url) => url.pathname === '/api/v1/documents')
+      .map((url) => `${url.searchParams.get('ownerType')}:${url.searchParams.get('ownerId')}`);
+    expect(folders).toEqual(expect.arrayContaining([`policy:${POLICY_ID}`, `deal:${DEAL.id}`]));
   });
 });

@@ -13,6 +13,7 @@ import { DealHeader } from './deal-header';
 import { DealJournalPanel } from './deal-journal.panel';
 import { DealTeamPanel } from './deal-team.panel';
 import { PoliciesPanel } from './policies.panel';
+import { PolicyDocumentsPanel } from './policy-documents.panel';
 
 /**
  * The deal card: header, then tabs for the journal and team, quotes, policies with their payments
@@ -76,7 +77,12 @@ export function DealDetailScreen({ dealId }: { dealId: string }) {
         <Tabs.Panel value="policies" pt="md">
           <PoliciesPanel
             dealId={dealId}
-            renderExtra={(policy) => <DocumentsPanel ownerType="policy" ownerId={policy.id} />}
+            renderExtra={(policy) => (
+              <>
+                <DocumentsPanel ownerType="policy" ownerId={policy.id} />
+                <PolicyDocumentsPanel dealId={dealId} policyId={policy.id} />
+              </>
+            )}
           />
         </Tabs.Panel>
         <Tabs.Panel value="tasks" pt="md">

@@ -3,7 +3,19 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { json, problem, renderWithProviders, testApi } from '@/test/render';
 import { CalculationFormDialog } from './calculation-form.dialog';
-import { CLIENT_ID, calculation, crmGateway, deal, guid, ME_ID, POLICY_ID, policy } from './crm-fixtures';
+import {
+  ADMIN,
+  AGENCY_DIRECTORY,
+  AGENT_ID,
+  CLIENT_ID,
+  calculation,
+  crmGateway,
+  deal,
+  guid,
+  ME_ID,
+  POLICY_ID,
+  policy,
+} from './crm-fixtures';
 import { DealCreateDialog } from './deal-create.dialog';
 import { IssuePolicyDialog } from './issue-policy.dialog';
 import { PolicyEditDialog } from './policy-edit.dialog';
@@ -57,6 +69,76 @@ describe('DealCreateDialog', () => {
     const post = api.fetch.calls.filter((call) => call.method === 'POST').at(-1);
     expect(post?.body).toMatchObject({ clientId: CLIENT_ID, title: 'Страхование склада', description: null });
     expect(push).toHaveBeenCalledWith(`/deals/${created.id}`);
+  });
+});
+
+describe('DealCreateDialog owner', () => {
+  function gateway(asAdmin: boolean) {
+    return testApi(
+      crmGateway((call, path) => {
+        if (path === '/auth/me' && asAdmin) return json(ADMIN);
+        if (path === '/users/directory') return json(AGENCY_DIRECTORY);
+        if (path === '/crm/deals' && call.method === 'POST') return json(deal(8, 'qualification'), 201);
+        return undefined;
+      }),
+    );
+  }
+
+  async function createDeal(api: ReturnType<typeof gateway>, pickOwner?: string) {
+    const onClose = vi.fn();
+    renderWithProviders(<DealCreateDialog opened onClose={onClose} clientId={CLIENT_ID} />, { api });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText(/^Название/), 'Страхование склада');
+    if (pickOwner) {
+      await user.click(await screen.findByRole('textbox', { name: 'Ответственный' }));
+      await user.click(await screen.findByRole('option', { name: pickOwner }));
+    }
+    await user.click(screen.getByRole('button', { name: 'Создать сделку' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    return api.fetch.calls.find((call) => call.method === 'POST')?.body as Record<string, unknown>;
+  }
+
+  it('is not offered to an agent, whose request names no owner', async () => {
+    const api = gateway(false);
+    const body = await createDeal(api);
+    expect(api.fetch.calls.some((call) => call.url.endsWith('/auth/me'))).toBe(true);
+    expect(screen.queryByRole('textbox', { name: 'Ответственный' })).not.toBeInTheDocument();
+    expect(body).toMatchObject({ clientId: CLIENT_ID, title: 'Страхование склада' });
+    expect(body).not.toHaveProperty('ownerId');
+  });
+
+  it('lets an admin choose among the sales agents or nobody, defaulting to the admin', async () => {
+    renderWithProviders(<DealCreateDialog opened onClose={vi.fn()} clientId={CLIENT_ID} />, { api: gateway(true) });
+    const select = await screen.findByRole('textbox', { name: 'Ответственный' });
+    await waitFor(() => expect(select).toHaveValue('Мария Белова'));
+    await userEvent.setup().click(select);
+    const options = await screen.findAllByRole('option');
+    // The executor is not offered; the admin is, as the current choice.
+    expect(options.map((option) => option.textContent)).toEqual([
+      'Без ответственного',
+      'Анна Петрова',
+      'Мария Белова',
+      'Ольга Кузнецова',
+    ]);
+  });
+
+  it.each([
+    ['Ольга Кузнецова', AGENT_ID],
+    ['Без ответственного', null],
+  ])('sends the admin’s choice “%s” as the owner', async (label, ownerId) => {
+    const body = await createDeal(gateway(true), label);
+    expect(body).toMatchObject({ clientId: CLIENT_ID, title: 'Страхование склада', ownerId });
+  });
+
+  it('sends the admin as the owner when they pick nobody else', async () => {
+    const api = gateway(true);
+    renderWithProviders(<DealCreateDialog opened onClose={vi.fn()} clientId={CLIENT_ID} />, { api });
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Ответственный' })).toHaveValue('Мария Белова'));
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText(/^Название/), 'Страхование склада');
+    await user.click(screen.getByRole('button', { name: 'Создать сделку' }));
+    await waitFor(() => expect(api.fetch.calls.some((call) => call.method === 'POST')).toBe(true));
+    expect(api.fetch.calls.find((call) => call.method === 'POST')?.body).toMatchObject({ ownerId: ADMIN.id });
   });
 });
 

@@ -1,31 +1,16 @@
 'use client';
 
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Group, Menu, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type DealDetail, type DealStage, ROLES } from '@polis/contracts';
+import type { DealDetail, DealStage } from '@polis/contracts';
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
 import { formatDate } from '@/lib/format';
 import type { AppLocale } from '@/lib/i18n/locales';
-import { useMe } from '@/lib/queries';
 import { useMoveDealStage, useParkDeal, useUpdateDeal } from '@/lib/queries/deals.queries';
-import { DEAL_STAGES, STAGE_COLORS, todayIso, useCrmError, usePeople } from './deal-shared';
-
-const NO_OWNER = '__none__';
+import { DealOwnerSelect } from './deal-owner.select';
+import { DEAL_STAGES, STAGE_COLORS, todayIso, useCrmError, usePeople, useViewer } from './deal-shared';
 
 /** The top of the deal card: client, stage, owner, next review (with "park until next event"). */
 export function DealHeader({ deal, clientName }: { deal: DealDetail; clientName: string | undefined }) {
@@ -33,7 +18,7 @@ export function DealHeader({ deal, clientName }: { deal: DealDetail; clientName:
   const td = useTranslations('deals');
   const locale = useLocale() as AppLocale;
   const people = usePeople();
-  const me = useMe();
+  const { isAdmin } = useViewer();
   const crmError = useCrmError();
   const move = useMoveDealStage();
   const park = useParkDeal(deal.id);
@@ -41,8 +26,6 @@ export function DealHeader({ deal, clientName }: { deal: DealDetail; clientName:
   const [reviewDate, setReviewDate] = useState<string | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
   const overdue = deal.nextReviewAt < todayIso();
-  // Only administrators hand a deal to another owner (the API refuses it to everyone else).
-  const isAdmin = me.data?.roles.some((role) => role.name === ROLES.ADMIN) ?? false;
 
   const refused = (title: string) => (error: unknown) =>
     notifications.show({ color: 'red', title, message: crmError(error) });
@@ -116,21 +99,16 @@ export function DealHeader({ deal, clientName }: { deal: DealDetail; clientName:
             <Text size="xs" c="dimmed">
               {t('owner')}
             </Text>
+            {/* Only administrators hand a deal to another owner (the API refuses it to everyone else). */}
             {isAdmin ? (
-              <Select
+              <DealOwnerSelect
                 aria-label={t('owner')}
                 size="xs"
-                data={[{ value: NO_OWNER, label: td('noOwner') }, ...people.options]}
-                value={deal.ownerId ?? NO_OWNER}
-                onChange={(value) => {
-                  if (value === null || value === (deal.ownerId ?? NO_OWNER)) return;
-                  update.mutate(
-                    { ownerId: value === NO_OWNER ? null : value, version: deal.version },
-                    { onError: refused(t('ownerFailed')) },
-                  );
+                value={deal.ownerId}
+                onChange={(ownerId) => {
+                  if (ownerId === deal.ownerId) return;
+                  update.mutate({ ownerId, version: deal.version }, { onError: refused(t('ownerFailed')) });
                 }}
-                allowDeselect={false}
-                searchable
                 disabled={update.isPending}
               />
             ) : (

@@ -1,10 +1,11 @@
 'use client';
 
-import { DEAL_STAGES, type DealStage, type DealStatus } from '@polis/contracts';
+import { DEAL_STAGES, type DealStage, type DealStatus, ROLES } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { useCallback, useMemo } from 'react';
 import { isApiError } from '@/lib/api';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
+import { useMe } from '@/lib/queries/auth.queries';
 import { useAllClients } from '@/lib/queries/clients.queries';
 import { useUserDirectory } from '@/lib/queries/deals.queries';
 
@@ -53,6 +54,15 @@ export function usePeople() {
     [directory.data],
   );
   return { name, options, isLoading: directory.isLoading };
+}
+
+/** The signed-in user as the deal screens need them: only administrators choose a deal's owner. */
+export function useViewer() {
+  const me = useMe();
+  return {
+    id: me.data?.id ?? null,
+    isAdmin: me.data?.roles.some((role) => role.name === ROLES.ADMIN) ?? false,
+  };
 }
 
 /** Client names by id for cards and the client picker. */

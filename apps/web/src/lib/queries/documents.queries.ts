@@ -57,6 +57,8 @@ export function documentsApi(client: ApiClient) {
       client.request<DocumentInfo>('POST', documentPath(documentId, '/complete'), {
         body: validated(completeUploadRequestSchema, input),
       }),
+    get: async (documentId: string, signal?: AbortSignal) =>
+      client.request<DocumentInfo>('GET', documentPath(documentId), { signal }),
     remove: async (documentId: string) => client.request<void>('DELETE', documentPath(documentId)),
     /** The Gateway answers 302 to a short-lived signed link; a plain link follows it with the cookie. */
     downloadUrl: (documentId: string) => client.url(documentPath(documentId, '/download')),
@@ -74,6 +76,16 @@ export function useDocuments(ownerType: DocumentOwnerType, ownerId: string) {
   return useQuery({
     queryKey: queryKeys.documentsOf(ownerType, ownerId),
     queryFn: ({ signal }) => api.list(ownerType, ownerId, signal),
+  });
+}
+
+/** One document by id (`enabled: false` when its details are already at hand). */
+export function useDocument(documentId: string, options: { enabled?: boolean } = {}) {
+  const api = useDocumentsApi();
+  return useQuery({
+    queryKey: queryKeys.document(documentId),
+    queryFn: ({ signal }) => api.get(documentId, signal),
+    enabled: options.enabled ?? true,
   });
 }
 

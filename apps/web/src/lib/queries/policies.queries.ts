@@ -1,10 +1,13 @@
 'use client';
 
 import {
+  linkPolicyDocumentRequestSchema,
   type PoliciesPage,
   type PoliciesQuery,
   type Policy,
+  type PolicyDocument,
   policiesQuerySchema,
+  policyDocumentParamsSchema,
   policyIdParamsSchema,
   type UpdatePolicyRequest,
   updatePolicyRequestSchema,
@@ -40,6 +43,18 @@ export function policiesApi(client: ApiClient) {
     },
     update: async (policyId: string, input: UpdatePolicyRequest) =>
       client.request<Policy>('PATCH', policyPath(policyId), { body: validated(updatePolicyRequestSchema, input) }),
+    /** The Documents files linked to the policy (names and files come from Documents). */
+    documents: async (policyId: string, signal?: AbortSignal) =>
+      client.request<PolicyDocument[]>('GET', `${policyPath(policyId)}/documents`, { signal }),
+    linkDocument: async (policyId: string, documentId: string) =>
+      client.request<PolicyDocument>('POST', `${policyPath(policyId)}/documents`, {
+        body: validated(linkPolicyDocumentRequestSchema, { documentId }),
+      }),
+    /** Removes the link only: the file stays in its folder. */
+    unlinkDocument: async (policyId: string, documentId: string) => {
+      const params = validated(policyDocumentParamsSchema, { policyId, documentId });
+      return client.request<void>('DELETE', `${policyPath(params.policyId)}/documents/${params.documentId}`);
+    },
   };
 }
 
@@ -65,4 +80,31 @@ export function useUpdatePolicy() {
     },
     onError: (error) => refreshIfStale(queryClient, error, queryKeys.policies),
   });
+}
+
+export function usePolicyDocuments(policyId: string) {
+  const api = policiesApi(useApiClient());
+  return useQuery({
+    queryKey: queryKeys.policyDocuments(policyId),
+    queryFn: ({ signal }) => api.documents(policyId, signal),
+  });
+}
+
+/** Links and unlinks refresh the policy's list either way: a refusal may mean it changed meanwhile. */
+function usePolicyDocumentMutation(policyId: string, mutationFn: (documentId: string) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.policyDocuments(policyId) }),
+  });
+}
+
+export function useLinkPolicyDocument(policyId: string) {
+  const api = policiesApi(useApiClient());
+  return usePolicyDocumentMutation(policyId, (documentId) => api.linkDocument(policyId, documentId));
+}
+
+export function useUnlinkPolicyDocument(policyId: string) {
+  const api = policiesApi(useApiClient());
+  return usePolicyDocumentMutation(policyId, (documentId) => api.unlinkDocument(policyId, documentId));
 }
