@@ -3,15 +3,13 @@
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { DocumentInfo, PolicyDocument } from '@polis/contracts';
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { useCallback, useId, useState } from 'react';
 import { LoadError } from '@/components/load-error';
-import { formatFileSize } from '@/features/documents/file-size';
+import { DocumentDownloadButton, DocumentSummary, isDownloadable } from '@/features/documents/document-summary';
 import { isApiError } from '@/lib/api';
-import { formatDateTime } from '@/lib/format';
-import type { AppLocale } from '@/lib/i18n/locales';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
-import { useDocument, useDocuments, useDocumentsApi } from '@/lib/queries/documents.queries';
+import { useDocument, useDocuments } from '@/lib/queries/documents.queries';
 import { useLinkPolicyDocument, usePolicyDocuments, useUnlinkPolicyDocument } from '@/lib/queries/policies.queries';
 
 const LINK_REFUSALS = [
@@ -24,11 +22,6 @@ type LinkRefusal = (typeof LINK_REFUSALS)[number];
 
 function isLinkRefusal(code: string): code is LinkRefusal {
   return (LINK_REFUSALS as readonly string[]).includes(code);
-}
-
-/** A file whose bytes have arrived can be downloaded and linked. */
-function isUploaded(document: DocumentInfo): boolean {
-  return document.status === 'uploaded' || document.status === 'synced';
 }
 
 /** The linked documents' refusals in words; everything else as every screen says it. */
@@ -59,7 +52,7 @@ export function PolicyDocumentsPanel({ dealId, policyId }: { dealId: string; pol
   const [pickError, setPickError] = useState<string | null>(null);
 
   const linkedIds = new Set((links.data ?? []).map((entry) => entry.documentId));
-  const candidates = (dealDocuments.data ?? []).filter((doc) => isUploaded(doc) && !linkedIds.has(doc.id));
+  const candidates = (dealDocuments.data ?? []).filter((doc) => isDownloadable(doc) && !linkedIds.has(doc.id));
   const inFolder = new Map((dealDocuments.data ?? []).map((doc) => [doc.id, doc]));
 
   const submitLink = () => {
@@ -159,9 +152,7 @@ function LinkedDocument({
   onUnlink: (entry: PolicyDocument, name: string) => void;
 }) {
   const t = useTranslations('policyDocuments');
-  const locale = useLocale() as AppLocale;
   const { describe } = useErrorMessages();
-  const api = useDocumentsApi();
   const fetched = useDocument(entry.documentId, { enabled: lookUp && !known });
   const doc = known ?? fetched.data;
   const gone = !doc && isApiError(fetched.error) && fetched.error.status === 404;
@@ -172,19 +163,7 @@ function LinkedDocument({
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
           {doc ? (
-            <>
-              <Text size="sm" fw={500} truncate>
-                {doc.name}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {[
-                  doc.size !== null ? formatFileSize(doc.size, locale) : null,
-                  formatDateTime(doc.uploadedAt ?? doc.createdAt, locale),
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </Text>
-            </>
+            <DocumentSummary document={doc} />
           ) : (
             <Text size="sm" c={fetched.isError ? 'red' : 'dimmed'}>
               {gone ? t('unavailable') : fetched.isError ? describe(fetched.error) : t('documentLoading')}
@@ -192,17 +171,7 @@ function LinkedDocument({
           )}
         </Stack>
         <Group gap="xs" wrap="nowrap">
-          {doc && isUploaded(doc) && (
-            <Button
-              component="a"
-              href={api.downloadUrl(doc.id)}
-              size="xs"
-              variant="light"
-              aria-label={t('downloadNamed', { name: doc.name })}
-            >
-              {t('download')}
-            </Button>
-          )}
+          {doc && <DocumentDownloadButton document={doc} />}
           <Button
             size="xs"
             variant="subtle"

@@ -23,13 +23,11 @@ import {
   type DocumentType,
 } from '@polis/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import { type DragEvent, useId, useRef, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm.dialog';
 import { LoadError } from '@/components/load-error';
 import { isApiError, useApiClient } from '@/lib/api';
-import { formatDateTime } from '@/lib/format';
-import type { AppLocale } from '@/lib/i18n/locales';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import {
   DOCUMENTS_PAGE_LIMIT,
@@ -39,8 +37,8 @@ import {
   useFolder,
 } from '@/lib/queries/documents.queries';
 import { queryKeys } from '@/lib/queries/query-keys';
+import { DocumentDownloadButton, DocumentSummary } from './document-summary';
 import { type PutFile, type UploadPhase, uploadDocument } from './document-upload';
-import { formatFileSize } from './file-size';
 
 export interface DocumentsPanelProps {
   ownerType: DocumentOwnerType;
@@ -76,7 +74,6 @@ const GROUPS: readonly DocumentGroup[] = [...DOCUMENT_TYPES, 'untyped'];
  */
 export function DocumentsPanel({ ownerType, ownerId, put, hash }: DocumentsPanelProps) {
   const t = useTranslations('documents');
-  const locale = useLocale() as AppLocale;
   const client = useApiClient();
   const api = useDocumentsApi();
   const queryClient = useQueryClient();
@@ -273,17 +270,7 @@ export function DocumentsPanel({ ownerType, ownerId, put, hash }: DocumentsPanel
               <Paper key={doc.id} component="li" withBorder p="xs" radius="sm">
                 <Group justify="space-between" wrap="wrap" gap="xs">
                   <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
-                    <Text size="sm" fw={500} truncate>
-                      {doc.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {[
-                        doc.size !== null ? formatFileSize(doc.size, locale) : null,
-                        formatDateTime(doc.uploadedAt ?? doc.createdAt, locale),
-                      ]
-                        .filter(Boolean)
-                        .join(' · ')}
-                    </Text>
+                    <DocumentSummary document={doc} />
                   </Stack>
                   <Group gap="xs" wrap="nowrap">
                     {doc.status !== 'synced' && doc.status !== 'uploaded' && (
@@ -291,17 +278,7 @@ export function DocumentsPanel({ ownerType, ownerId, put, hash }: DocumentsPanel
                         {t(`statuses.${doc.status}`)}
                       </Badge>
                     )}
-                    {(doc.status === 'uploaded' || doc.status === 'synced') && (
-                      <Button
-                        component="a"
-                        href={api.downloadUrl(doc.id)}
-                        size="xs"
-                        variant="light"
-                        aria-label={t('downloadNamed', { name: doc.name })}
-                      >
-                        {t('download')}
-                      </Button>
-                    )}
+                    <DocumentDownloadButton document={doc} />
                     <Button
                       size="xs"
                       variant="subtle"
