@@ -1,6 +1,6 @@
 'use client';
 
-import { SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { Calculation } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
@@ -9,6 +9,7 @@ import { FormModal } from '@/components/form-modal';
 import { useIssuePolicy } from '@/lib/queries/calculations.queries';
 import { useCrmFormErrors } from './form-helpers';
 import { normalizeMoneyInput } from './money';
+import { PolicyTermsFields } from './policy-terms.fields';
 
 /** Issues the policy of a chosen quote: number, status, premium and period (defaults: the quote's). */
 export function IssuePolicyDialog({
@@ -121,30 +122,16 @@ export function IssuePolicyDialog({
         onChange={(event) => setPremium(event.currentTarget.value)}
         error={form.errors.premium}
       />
-      <TextInput
-        label={t('commissionRate')}
-        inputMode="decimal"
-        placeholder="12.50"
-        value={commissionRate}
-        onChange={(event) => setCommissionRate(event.currentTarget.value)}
-        error={form.errors.commissionRate}
+      <PolicyTermsFields
+        label={t}
+        commissionRate={commissionRate}
+        effectiveFrom={fromValue}
+        effectiveTo={toValue}
+        onCommissionRate={setCommissionRate}
+        onEffectiveFrom={setEffectiveFrom}
+        onEffectiveTo={setEffectiveTo}
+        errors={form.errors}
       />
-      <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput
-          type="date"
-          label={t('effectiveFrom')}
-          value={fromValue}
-          onChange={(event) => setEffectiveFrom(event.currentTarget.value)}
-          error={form.errors.effectiveFrom}
-        />
-        <TextInput
-          type="date"
-          label={t('effectiveTo')}
-          value={toValue}
-          onChange={(event) => setEffectiveTo(event.currentTarget.value)}
-          error={form.errors.effectiveTo}
-        />
-      </SimpleGrid>
     </FormModal>
   );
 }

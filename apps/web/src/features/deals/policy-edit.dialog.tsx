@@ -1,6 +1,6 @@
 'use client';
 
-import { Select, SimpleGrid, TextInput } from '@mantine/core';
+import { Select, TextInput } from '@mantine/core';
 import { POLICY_CLOSED_REASONS, POLICY_STATUSES, type Policy, type PolicyStatus } from '@polis/contracts';
 import { useTranslations } from 'next-intl';
 import { type FormEvent, useState } from 'react';
@@ -8,6 +8,7 @@ import { FormModal } from '@/components/form-modal';
 import { useUpdatePolicy } from '@/lib/queries/policies.queries';
 import { useCrmFormErrors } from './form-helpers';
 import { normalizeMoneyInput } from './money';
+import { PolicyTermsFields } from './policy-terms.fields';
 
 /** Edits a policy's premium, period and status (closing needs a reason). */
 export function PolicyEditDialog({
@@ -85,30 +86,16 @@ export function PolicyEditDialog({
         error={form.errors.premium}
         data-autofocus
       />
-      <TextInput
-        label={t('commissionRate')}
-        inputMode="decimal"
-        placeholder="12.50"
-        value={commissionRate}
-        onChange={(event) => setCommissionRate(event.currentTarget.value)}
-        error={form.errors.commissionRate}
+      <PolicyTermsFields
+        label={t}
+        commissionRate={commissionRate}
+        effectiveFrom={effectiveFrom}
+        effectiveTo={effectiveTo}
+        onCommissionRate={setCommissionRate}
+        onEffectiveFrom={setEffectiveFrom}
+        onEffectiveTo={setEffectiveTo}
+        errors={form.errors}
       />
-      <SimpleGrid cols={{ base: 1, xs: 2 }}>
-        <TextInput
-          type="date"
-          label={t('effectiveFrom')}
-          value={effectiveFrom}
-          onChange={(event) => setEffectiveFrom(event.currentTarget.value)}
-          error={form.errors.effectiveFrom}
-        />
-        <TextInput
-          type="date"
-          label={t('effectiveTo')}
-          value={effectiveTo}
-          onChange={(event) => setEffectiveTo(event.currentTarget.value)}
-          error={form.errors.effectiveTo}
-        />
-      </SimpleGrid>
       <Select
         label={t('status')}
         data={POLICY_STATUSES.map((value) => ({ value, label: tp(`statuses.${value}`) }))}
