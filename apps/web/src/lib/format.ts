@@ -34,3 +34,8 @@ export function formatDateTime(value: string, locale: AppLocale): string {
   if (Number.isNaN(date.getTime())) return value;
   return new Intl.DateTimeFormat(INTL_LOCALES[locale], { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
+
+/** Whether `value` is one of `values` (a const list of literals), narrowing it to their type. */
+export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}

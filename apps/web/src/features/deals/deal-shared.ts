@@ -4,6 +4,7 @@ import { DEAL_STAGES, type DealStage, type DealStatus, ROLES } from '@polis/cont
 import { useTranslations } from 'next-intl';
 import { useCallback, useMemo } from 'react';
 import { isApiError } from '@/lib/api';
+import { isOneOf } from '@/lib/format';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useMe } from '@/lib/queries/auth.queries';
 import { useAllClients } from '@/lib/queries/clients.queries';
@@ -108,7 +109,7 @@ const KNOWN_CODES = [
 type KnownCode = (typeof KNOWN_CODES)[number];
 
 function isKnownCode(code: string): code is KnownCode {
-  return (KNOWN_CODES as readonly string[]).includes(code);
+  return isOneOf(KNOWN_CODES, code);
 }
 
 /** A sentence for a refused CRM write: a known reason, else the API's detail, else the generic text. */

@@ -8,6 +8,7 @@ import { useCallback, useId, useState } from 'react';
 import { LoadError } from '@/components/load-error';
 import { DocumentDownloadButton, DocumentSummary, isDownloadable } from '@/features/documents/document-summary';
 import { isApiError } from '@/lib/api';
+import { isOneOf } from '@/lib/format';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { useDocument, useDocuments } from '@/lib/queries/documents.queries';
 import { useLinkPolicyDocument, usePolicyDocuments, useUnlinkPolicyDocument } from '@/lib/queries/policies.queries';
@@ -21,7 +22,7 @@ const LINK_REFUSALS = [
 type LinkRefusal = (typeof LINK_REFUSALS)[number];
 
 function isLinkRefusal(code: string): code is LinkRefusal {
-  return (LINK_REFUSALS as readonly string[]).includes(code);
+  return isOneOf(LINK_REFUSALS, code);
 }
 
 /** The linked documents' refusals in words; everything else as every screen says it. */

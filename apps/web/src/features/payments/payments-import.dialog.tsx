@@ -13,6 +13,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { useRef, useState } from 'react';
 import { isApiError, useApiClient } from '@/lib/api';
+import { isOneOf } from '@/lib/format';
 import { useErrorMessages } from '@/lib/i18n/use-error-messages';
 import { countCsvRows, runPaymentsImport } from '@/lib/queries/payments-list.queries';
 import { queryKeys } from '@/lib/queries/query-keys';
@@ -47,7 +48,7 @@ const KNOWN_CODES = [
 type KnownCode = (typeof KNOWN_CODES)[number];
 
 function isKnownCode(code: string): code is KnownCode {
-  return (KNOWN_CODES as readonly string[]).includes(code);
+  return isOneOf(KNOWN_CODES, code);
 }
 
 interface Running {

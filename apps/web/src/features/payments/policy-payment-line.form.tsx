@@ -15,7 +15,7 @@ import { type FormEvent, useState } from 'react';
 import { todayIso } from '@/features/deals/deal-shared';
 import { useCrmFormErrors } from '@/features/deals/form-helpers';
 import { normalizeMoneyInput, sumAmounts } from '@/features/deals/money';
-import { formatMoney } from '@/lib/format';
+import { formatMoney, isOneOf } from '@/lib/format';
 import { type PolicyRef, useAddPaymentLine } from '@/lib/queries/payments.queries';
 
 /** What money came in for (premium categories, commission, bonus) and what it went out for. */
@@ -26,7 +26,7 @@ export const LINE_CATEGORIES = {
 export type LineCategory = (typeof LINE_CATEGORIES)[MovementDirection][number];
 
 export function isLineCategory(direction: MovementDirection, value: string): value is LineCategory {
-  return (LINE_CATEGORIES[direction] as readonly string[]).includes(value);
+  return isOneOf(LINE_CATEGORIES[direction], value);
 }
 
 /** Records an income or expense line on a payment; the totals it leads to show as you type. */

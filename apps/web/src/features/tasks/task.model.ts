@@ -16,6 +16,7 @@ import {
   taskCommentRequestSchema,
   updateTaskRequestSchema,
 } from '@polis/contracts';
+import { isOneOf } from '@/lib/format';
 
 /* The Tasks API (interfaces.md §1.3; schemas in `@polis/contracts`) and the rules the UI applies. */
 
@@ -66,11 +67,11 @@ export function allowedTransitions(status: string): readonly TaskStatus[] {
 }
 
 export function isTaskStatus(value: string): value is TaskStatus {
-  return (TASK_STATUSES as readonly string[]).includes(value);
+  return isOneOf(TASK_STATUSES, value);
 }
 
 export function isTaskPriority(value: string): value is TaskPriority {
-  return (TASK_PRIORITIES as readonly string[]).includes(value);
+  return isOneOf(TASK_PRIORITIES, value);
 }
 
 export const taskIdSchema = idSchema;
